@@ -1,0 +1,41 @@
+import type { MaeSpec } from './spec.ts';
+
+/** Quantities every stage derives from a spec, computed in one place. */
+export interface Derived {
+  /** Patches per image side, g = size / patch. */
+  readonly grid: number;
+  /** Number of patches L = g * g. */
+  readonly numPatches: number;
+  /** Visible patches K = floor(L * (1 - ratio)). */
+  readonly numVisible: number;
+  /** Values per patch p * p * C. */
+  readonly patchDim: number;
+  readonly encoderHeadDim: number;
+  readonly decoderHeadDim: number;
+  /** MLP hidden widths: int(width * mlpRatio), as timm computes them. */
+  readonly encoderMlpHidden: number;
+  readonly decoderMlpHidden: number;
+}
+
+/**
+ * K = floor(L * (1 - r)), computed the way the official code does (`int(L * (1 - mask_ratio))`
+ * in float64), so K matches it even where L * (1 - r) lands a hair below an integer.
+ */
+export function numVisible(numPatches: number, ratio: number): number {
+  return Math.floor(numPatches * (1 - ratio));
+}
+
+export function derive(spec: MaeSpec): Derived {
+  const grid = spec.image.size / spec.encoder.patch;
+  const numPatches = grid * grid;
+  return {
+    grid,
+    numPatches,
+    numVisible: numVisible(numPatches, spec.mask.ratio),
+    patchDim: spec.encoder.patch * spec.encoder.patch * spec.image.channels,
+    encoderHeadDim: spec.encoder.width / spec.encoder.heads,
+    decoderHeadDim: spec.decoder.width / spec.decoder.heads,
+    encoderMlpHidden: Math.floor(spec.encoder.width * spec.encoder.mlpRatio),
+    decoderMlpHidden: Math.floor(spec.decoder.width * spec.decoder.mlpRatio),
+  };
+}

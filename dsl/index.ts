@@ -1,0 +1,10 @@
+export type { MaeSpec, VitSpec, DecoderSpec, MaskSpec, ImageSpec, MaskStrategy } from './spec.ts';
+export { MASK_STRATEGIES } from './spec.ts';
+export { DEFAULTS } from './defaults.ts';
+export { vit, vitTiny, vitSmall, vitB, vitL, vitH } from './vit.ts';
+export type { VitOptions } from './vit.ts';
+export { mae, resolveMae } from './mae.ts';
+export type { MaeOptions, DecoderOptions, MaskOptions, ImageOptions } from './mae.ts';
+export { derive, numVisible } from './derived.ts';
+export type { Derived } from './derived.ts';
+export { deepFreeze } from './freeze.ts';
