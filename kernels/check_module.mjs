@@ -1,0 +1,58 @@
+// Fails the kernel build when the module could write outside the tensors it is given.
+//
+// The module imports tfjs-wasm's memory. A data segment would be copied over tfjs's static
+// data at instantiation, and a shadow stack would live at an address lld picks inside that
+// same memory, so both are forbidden: the object file must not reference any global (clang
+// reaches the shadow stack only through the __stack_pointer global), and the linked module
+// must have no data section, import only the memory and export only the kernel entry points.
+//
+//   node kernels/check_module.mjs matmul.o maec_kernels.wasm
+import { readFileSync } from 'node:fs';
+
+const [objectPath, modulePath] = process.argv.slice(2);
+if (!objectPath || !modulePath) {
+  console.error('usage: node check_module.mjs <object.o> <module.wasm>');
+  process.exit(2);
+}
+
+/** Section ids of a wasm binary, in order (custom sections are 0). */
+function sectionIds(bytes) {
+  const ids = [];
+  let at = 8; // magic + version
+  while (at < bytes.length) {
+    const id = bytes[at++];
+    let size = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = bytes[at++];
+      size |= (byte & 0x7f) << shift;
+      if ((byte & 0x80) === 0) break;
+    }
+    ids.push(id);
+    at += size;
+  }
+  return ids;
+}
+
+const errors = [];
+const object = new WebAssembly.Module(readFileSync(objectPath));
+for (const imp of WebAssembly.Module.imports(object)) {
+  if (imp.kind === 'global') errors.push(`object references global ${imp.name} (shadow stack use)`);
+  if (imp.kind === 'function') errors.push(`object calls external function ${imp.name}`);
+}
+
+const bytes = readFileSync(modulePath);
+const module = new WebAssembly.Module(bytes);
+const ids = sectionIds(bytes);
+if (ids.includes(11)) errors.push('module has a data section');
+if (ids.includes(12)) errors.push('module has a data count section');
+const imports = WebAssembly.Module.imports(module).map((i) => `${i.module}.${i.name}:${i.kind}`);
+if (imports.join(',') !== 'env.memory:memory') errors.push(`module imports ${imports.join(', ')}; expected only env.memory`);
+const exports = WebAssembly.Module.exports(module).map((e) => `${e.name}:${e.kind}`).sort();
+const expected = ['maec_matmul:function', 'maec_scratch_floats:function'];
+if (exports.join(',') !== expected.join(',')) errors.push(`module exports ${exports.join(', ')}; expected ${expected.join(', ')}`);
+
+if (errors.length > 0) {
+  for (const e of errors) console.error(`kernels/check_module.mjs: ${e}`);
+  process.exit(1);
+}
+console.log(`kernels/check_module.mjs: ${modulePath}: no data, no stack, imports only memory`);
