@@ -1,0 +1,15 @@
+/** Datasets for maec: source strings, batches, augmentation, normalisation. */
+export type { Augment, Batch, BatchOptions, ChannelStats, Dataset, SkippedImage, Split } from './types.ts';
+export { AUGMENTS } from './types.ts';
+export { DataError, type DataErrorCode } from './errors.ts';
+export { parseSource, formatSource, DEFAULT_SOURCE, SOURCE_FORMS, type DataSource, type ParseResult } from './source.ts';
+export { openDataset, type OpenOptions } from './open.ts';
+export { checkCompatibility } from './compatibility.ts';
+export { MNIST_STATS, FASHION_MNIST_STATS, IMAGENET_STATS, HALF_STATS, statsForChannels } from './stats.ts';
+export { sampleResizedCrop, augmentImage, MAE_CROP, type CropRanges } from './augment.ts';
+export { epochOrder, augmentRng, mixSeed } from './order.ts';
+export { parseIdx, readIdxFile, readIdxPair, type IdxArray } from './idx.ts';
+export { FASHION_MNIST_DIR, FASHION_MNIST_CLASSES } from './fashion-mnist.ts';
+export { SYNTHETIC_DEFAULTS, SYNTHETIC_CLASSES, drawSynthetic, type SyntheticOptions } from './synthetic.ts';
+export { decodeImage } from './folder.ts';
+export type { Pixels } from './store.ts';
