@@ -12,8 +12,8 @@ import type { GraphDiagnostic } from './diagnostic.ts';
  * Example: `checkShapes(buildGraph(spec))` is `[]`; after changing `blocks.0.attn.core`'s
  * shape to `[N, 50, 384]` it reports `IR001 blocks.0.attn.core: declared [N, 50, 384], inferred [N, 50, 768]`.
  *
- * Checking continues past a failing node with its declared type, so one edit yields one
- * finding at the edit (plus findings where the edit really breaks a consumer).
+ * Consumers of a mismatched node are checked against its inferred type, so one edited node
+ * yields one finding; where a rule fails, checking goes on with the declared type.
  */
 export function checkShapes(graph: Graph): readonly GraphDiagnostic[] {
   const found: GraphDiagnostic[] = [];
@@ -38,6 +38,7 @@ export function checkShapes(graph: Graph): readonly GraphDiagnostic[] {
       continue;
     }
     const inferred = result.value;
+    seen.set(node.id, inferred);
     if (formatShape(inferred.shape) !== formatShape(node.shape) || inferred.dtype !== node.dtype)
       found.push({
         code: 'IR001',
