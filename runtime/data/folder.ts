@@ -11,36 +11,18 @@
  * Unreadable files are reported (warning callback + `skipped()`), counted once, and skipped.
  */
 import sharp from 'sharp';
+import { decodeImage } from '../image/decode.ts';
 import { DataError } from './errors.ts';
 import { scanFolder, type ImageEntry } from './folder-layout.ts';
 import type { DatasetParts } from './parts.ts';
 import { HALF_STATS, IMAGENET_STATS } from './stats.ts';
-import type { ImageStore, Pixels } from './store.ts';
+import type { ImageStore } from './store.ts';
 import type { SkippedImage } from './types.ts';
 
 /** Options of `openFolder`. */
 export interface FolderOptions {
   /** Called once per unreadable image, when it is first met. */
   readonly onWarning?: (skipped: SkippedImage) => void;
-}
-
-/** Decodes one file to [channels, size, size] in [0, 1]. */
-export async function decodeImage(path: string, size: number, channels: 1 | 3): Promise<Pixels> {
-  const { data, info } = await sharp(path)
-    .resize(size, size, { fit: 'cover' })
-    .flatten({ background: '#000000' })
-    .toColourspace(channels === 1 ? 'b-w' : 'srgb')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  if (info.channels !== channels || info.width !== size || info.height !== size) {
-    throw new Error(`decoded to ${info.channels} channels ${info.height}x${info.width}, expected ${channels} channels ${size}x${size}`);
-  }
-  const plane = size * size;
-  const out = new Float32Array(channels * plane);
-  const scale = 1 / 255;
-  // sharp gives [H, W, C] interleaved; the model wants [C, H, W].
-  for (let p = 0; p < plane; p++) for (let c = 0; c < channels; c++) out[c * plane + p] = data[p * channels + c]! * scale;
-  return { data: out, channels, height: size, width: size };
 }
 
 /** Reports each unreadable path once. */
@@ -72,7 +54,7 @@ function folderStore(files: readonly ImageEntry[], channels: 1 | 3, log: SkipLog
           const { path } = files[i]!;
           if (log.has(path)) return null;
           try {
-            return await decodeImage(path, size, channels);
+            return { data: await decodeImage(path, size, channels), channels, height: size, width: size };
           } catch (e) {
             log.add(path, e);
             return null;

@@ -11,5 +11,4 @@ export { epochOrder, augmentRng, mixSeed } from './order.ts';
 export { parseIdx, readIdxFile, readIdxPair, type IdxArray } from './idx.ts';
 export { FASHION_MNIST_DIR, FASHION_MNIST_CLASSES } from './fashion-mnist.ts';
 export { SYNTHETIC_DEFAULTS, SYNTHETIC_CLASSES, drawSynthetic, type SyntheticOptions } from './synthetic.ts';
-export { decodeImage } from './folder.ts';
 export type { Pixels } from './store.ts';
