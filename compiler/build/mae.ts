@@ -25,7 +25,10 @@ export function buildGraph(spec: MaeSpec, kind: GraphKind = spec.maskTokensInEnc
 
   const imgs = b.input('imgs', ['N', C, size, size]);
   const patches = b.op('patchify', { kind: 'patchify', patch, order: 'chw' }, [imgs]); // [N, L, C*p*p]
-  let x = linear(b, embedSite, 'patch_embed.proj', patches, C * patch * patch, D); // [N, L, D]
+  // The official conv weight [D, C, p, p] is a linear map of each patch read in (c, r, s) order.
+  const embedW = b.param(trainable(embedSite, 'patch_embed.proj.weight', [D, C, patch, patch], { kind: 'xavierUniform', fanIn: C * patch * patch, fanOut: D }));
+  const embedB = b.param(trainable(embedSite, 'patch_embed.proj.bias', [D], { kind: 'zeros' }));
+  let x = b.op('patch_embed.proj', { kind: 'linear' }, [patches, embedW, embedB]); // [N, L, D]
   const embedded = x;
   const pos = b.param(positionTable(tokenSite, 'pos_embed', d.grid, D)); // [1, 1+L, D]
 

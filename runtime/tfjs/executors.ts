@@ -1,0 +1,39 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Node, OpKind } from '../../compiler/ir/types.ts';
+import { attention } from './ops/attention.ts';
+import { gelu } from './ops/gelu.ts';
+import { layerNorm } from './ops/layer-norm.ts';
+import { linear } from './ops/linear.ts';
+import { maskedMse, normalizePatches } from './ops/loss.ts';
+import { argsort, maskFromRestore, maskReplace } from './ops/masking.ts';
+import { patchify } from './ops/patchify.ts';
+import { concatTokens, expandTokens, gatherTokens, sliceTokens } from './ops/tokens.ts';
+import type { LoweringRules } from './rules.ts';
+
+/** What an executor may read besides its inputs. */
+export interface ExecContext {
+  readonly rules: LoweringRules;
+  /** The batch size N of this run. */
+  readonly batch: number;
+}
+
+type Executor<K extends OpKind> = (node: Node & { op: Extract<Node['op'], { kind: K }> }, inputs: readonly tf.Tensor[], ctx: ExecContext) => tf.Tensor;
+
+/** The lowering table: IR op kind -> how to compute it with tfjs. Inputs and params are bound by the program. */
+export const EXECUTORS: { readonly [K in Exclude<OpKind, 'input' | 'param'>]: Executor<K> } = Object.freeze({
+  patchify: (node, [imgs]) => patchify(imgs!, node.op.patch, node.op.order),
+  linear: (_node, [x, w, b], ctx) => linear(ctx.rules, x!, w!, b!),
+  layerNorm: (node, [x, gamma, beta]) => layerNorm(x!, gamma!, beta!, node.op.eps),
+  attention: (node, [qkv]) => attention(qkv!, node.op.heads),
+  gelu: (_node, [x]) => gelu(x!),
+  add: (_node, [a, b]) => tf.add(a!, b!),
+  sliceTokens: (node, [x]) => sliceTokens(x!, node.op.start, node.op.end),
+  concatTokens: (_node, inputs, ctx) => concatTokens(inputs, ctx.batch),
+  expandTokens: (node, [token], ctx) => expandTokens(token!, ctx.batch, node.op.count),
+  argsort: (_node, [keys]) => argsort(keys!),
+  gatherTokens: (_node, [x, ids], ctx) => gatherTokens(ctx.rules, x!, ids!),
+  maskFromRestore: (node, [idsRestore]) => maskFromRestore(idsRestore!, node.op.keep),
+  maskReplace: (_node, [x, mask, token]) => maskReplace(x!, mask!, token!),
+  normalizePatches: (node, [target]) => normalizePatches(target!, node.op.eps),
+  maskedMse: (_node, [pred, target, mask]) => maskedMse(pred!, target!, mask!),
+});

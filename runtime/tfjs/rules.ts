@@ -1,0 +1,44 @@
+import type { BackendName } from '../backend.ts';
+
+/**
+ * How each op is lowered on each backend, in one place, with the reason. Measured on
+ * tfjs 4.22; each choice is exact (the same numbers), only the kernels that run differ.
+ */
+export interface LoweringRules {
+  /**
+   * 'plain2d': a linear layer's forward and backward use only plain 2-D matmuls with explicit
+   * transposes (a custom gradient). On wasm a matmul with transposeA/transposeB, or a batched
+   * one, leaves XNNPACK and runs ~20x slower. 'native': tfjs's matMul and its own gradient.
+   */
+  readonly linear: 'plain2d' | 'native';
+  /**
+   * 'scatterGrad': token gathers (shuffle / unshuffle) get a custom gradient that scatters the
+   * upstream gradient back (ScatterNd): wasm has no UnsortedSegmentSum, so tf.gather has no
+   * gradient there. 'native': tf.gather's own gradient.
+   */
+  readonly gather: 'scatterGrad' | 'native';
+  /**
+   * 'split': slicing on a differentiated path uses tf.split (its gradient is a concat).
+   * StridedSlice has no gradient on any backend, so tf.slice-with-strides is never used.
+   */
+  readonly slice: 'split';
+  /**
+   * 'addZeros': repeating a token over the batch is a broadcasting add onto zeros; tile and
+   * broadcastTo have a gradient of one Slice per repeat, extremely slow on wasm.
+   */
+  readonly broadcast: 'addZeros';
+  /** Transposes are kept at rank 4 or below (higher ranks fall off the fast path). */
+  readonly maxTransposeRank: 4;
+}
+
+const WASM: LoweringRules = { linear: 'plain2d', gather: 'scatterGrad', slice: 'split', broadcast: 'addZeros', maxTransposeRank: 4 };
+// The cpu backend is the reference: the same decompositions, so wasm and cpu differ only in kernels.
+const CPU: LoweringRules = WASM;
+// libtensorflow has fast transposed matmuls and a gather gradient.
+const TENSORFLOW: LoweringRules = { linear: 'native', gather: 'native', slice: 'split', broadcast: 'addZeros', maxTransposeRank: 4 };
+
+export const RULES: Readonly<Record<BackendName, LoweringRules>> = Object.freeze({ wasm: WASM, cpu: CPU, tensorflow: TENSORFLOW });
+
+export function rulesFor(backend: string): LoweringRules {
+  return (RULES as Record<string, LoweringRules>)[backend] ?? WASM;
+}

@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { useBackend, type BackendName } from '../../runtime/backend.ts';
+import { buildGraph } from '../../compiler/build/mae.ts';
+import { lower } from '../../runtime/tfjs/program.ts';
+import { loadSafetensors, toFloat32, toInt32, type SafetensorsTensor } from '../../runtime/io/index.ts';
+import { parityFixtures } from './fixtures.ts';
+
+/** max |a - b| / max |b|: the error relative to the tensor's largest absolute value. */
+function relativeError(got: ArrayLike<number>, want: ArrayLike<number>): number {
+  assert.equal(got.length, want.length, 'element count');
+  let scale = 0;
+  let diff = 0;
+  for (let i = 0; i < want.length; i++) {
+    scale = Math.max(scale, Math.abs(want[i]!));
+    diff = Math.max(diff, Math.abs(got[i]! - want[i]!));
+  }
+  return scale === 0 ? diff : diff / scale;
+}
+
+const values = (t: SafetensorsTensor) => (t.dtype === 'I64' ? toInt32(t) : toFloat32(t));
+const asTensor = (t: SafetensorsTensor) => tf.tensor(toFloat32(t), [...t.shape]);
+const TOLERANCE = 1e-4;
+
+const fixtures = parityFixtures();
+test('parity fixtures are present', () => assert.ok(fixtures.length > 0, 'no fixture under ../shared/fixtures/parity'));
+
+for (const backend of ['cpu', 'wasm'] as BackendName[]) {
+  for (const fx of fixtures) {
+    test(`${fx.name} on ${backend}: loss, pred, latent, mask, ids_restore and gradients match the official code`, async () => {
+      await useBackend(backend);
+      const [weights, inputs, expected] = await Promise.all(
+        ['weights', 'inputs', 'expected'].map((f) => loadSafetensors(join(fx.dir, `${f}.safetensors`))),
+      );
+      const want = (name: string) => {
+        const t = expected!.tensors.get(name);
+        assert.ok(t, `expected.safetensors lacks ${name}`);
+        return t;
+      };
+      const graph = buildGraph(fx.spec, 'pretrain');
+      const params = new Map(
+        graph.params.map((p) => {
+          const t = weights!.tensors.get(p.name);
+          assert.ok(t, `weights.safetensors lacks ${p.name}`);
+          assert.deepEqual(t.shape, p.shape, `${p.name} shape`);
+          return [p.name, asTensor(t)];
+        }),
+      );
+      const imgs = asTensor(inputs!.tensors.get('imgs')!);
+      const noise = asTensor(inputs!.tensors.get('noise')!);
+      const before = tf.memory().numTensors;
+      const result = lower(graph).lossAndGrads(params, { imgs, noise }, ['pred', 'latent', 'mask', 'ids_restore']);
+      try {
+        assert.ok(relativeError(result.loss.dataSync(), values(want('loss'))) < TOLERANCE, 'loss');
+        for (const name of ['pred', 'latent'])
+          assert.ok(relativeError(result.outputs[name]!.dataSync(), values(want(name))) < TOLERANCE, name);
+        assert.deepEqual(Array.from(result.outputs['mask']!.dataSync()), Array.from(values(want('mask'))), 'mask');
+        assert.deepEqual(Array.from(result.outputs['ids_restore']!.dataSync()), Array.from(values(want('ids_restore'))), 'ids_restore');
+        const gradNames = [...expected!.tensors.keys()].filter((k) => k.startsWith('grad.'));
+        assert.ok(gradNames.length > 0, 'fixture has gradients');
+        for (const key of gradNames) {
+          const name = key.slice('grad.'.length);
+          const grad = result.grads.get(name);
+          assert.ok(grad, `no gradient for ${name}`);
+          const err = relativeError(grad.dataSync(), values(want(key)));
+          assert.ok(err < TOLERANCE, `${key}: relative error ${err.toExponential(2)}`);
+        }
+      } finally {
+        tf.dispose([result.loss, ...result.grads.values(), ...Object.values(result.outputs)]);
+      }
+      assert.equal(tf.memory().numTensors, before, 'a training step leaks no tensors');
+      tf.dispose([...params.values(), imgs, noise]);
+    });
+  }
+}
