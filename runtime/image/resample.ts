@@ -25,7 +25,7 @@ interface AxisPlan {
   readonly maxTaps: number;
 }
 
-function planAxis(origin: number, length: number, outLength: number): AxisPlan {
+function computePlan(origin: number, length: number, outLength: number): AxisPlan {
   const scale = length / outLength;
   const filterScale = Math.max(1, scale);
   const support = filterScale; // triangle kernel has radius 1, widened when shrinking
@@ -36,19 +36,25 @@ function planAxis(origin: number, length: number, outLength: number): AxisPlan {
   const end = origin + length;
   for (let i = 0; i < outLength; i++) {
     const centre = origin + (i + 0.5) * scale;
-    const lo = Math.max(origin, Math.floor(centre - support));
-    const hi = Math.min(end, Math.ceil(centre + support));
+    let lo = Math.max(origin, Math.floor(centre - support));
+    let hi = Math.min(end, Math.ceil(centre + support));
+    const weightOf = (j: number) => {
+      const d = Math.abs(j + 0.5 - centre) / filterScale;
+      return d < 1 ? 1 - d : 0;
+    };
+    // Zero-weight taps at either end cost time in the inner loops; an unscaled axis has only one
+    // non-zero tap per output.
+    while (lo < hi - 1 && weightOf(lo) === 0) lo++;
+    while (hi - 1 > lo && weightOf(hi - 1) === 0) hi--;
     let total = 0;
     let n = 0;
     for (let j = lo; j < hi && n < maxTaps; j++, n++) {
-      const d = Math.abs(j + 0.5 - centre) / filterScale;
-      const w = d < 1 ? 1 - d : 0;
+      const w = weightOf(j);
       weights[i * maxTaps + n] = w;
       total += w;
     }
-    // A box narrower than one output pixel can leave all weights 0 only when it is empty; the
-    // nearest pixel is then the honest answer.
     if (total === 0) {
+      // Only reachable for a one-pixel-wide window; the nearest pixel is the honest answer.
       weights[i * maxTaps] = 1;
       total = 1;
       n = 1;
@@ -59,6 +65,23 @@ function planAxis(origin: number, length: number, outLength: number): AxisPlan {
   }
   return { start, count, weights, maxTaps };
 }
+
+// Crop boxes repeat (a 28-pixel axis has a few hundred distinct windows), so plans are cached.
+const PLAN_CACHE_LIMIT = 8192;
+const planCache = new Map<number, AxisPlan>();
+
+function planAxis(origin: number, length: number, outLength: number): AxisPlan {
+  const key = (origin * 8192 + length) * 8192 + outLength;
+  let plan = planCache.get(key);
+  if (!plan) {
+    if (planCache.size >= PLAN_CACHE_LIMIT) planCache.clear();
+    plan = computePlan(origin, length, outLength);
+    planCache.set(key, plan);
+  }
+  return plan;
+}
+
+let scratch = new Float32Array(0);
 
 /**
  * Resamples `box` of `src` ([channels, srcH, srcW], row-major) to [channels, outH, outW] and
@@ -86,7 +109,8 @@ export function resampleBox(
   const rows = planAxis(box.top, box.height, outH);
   const cols = planAxis(box.left, box.width, outW);
   // Horizontal pass over only the rows the box covers: tmp is [box.height, outW] per channel.
-  const tmp = new Float32Array(box.height * outW);
+  if (scratch.length < box.height * outW) scratch = new Float32Array(box.height * outW);
+  const tmp = scratch;
   for (let c = 0; c < channels; c++) {
     const plane = c * srcH * srcW;
     for (let y = 0; y < box.height; y++) {
@@ -95,8 +119,12 @@ export function resampleBox(
         const s = rowBase + cols.start[x]!;
         const n = cols.count[x]!;
         const wb = x * cols.maxTaps;
-        let acc = 0;
-        for (let k = 0; k < n; k++) acc += src[s + k]! * cols.weights[wb + k]!;
+        let acc: number;
+        if (n === 2) acc = src[s]! * cols.weights[wb]! + src[s + 1]! * cols.weights[wb + 1]!;
+        else {
+          acc = 0;
+          for (let k = 0; k < n; k++) acc += src[s + k]! * cols.weights[wb + k]!;
+        }
         tmp[y * outW + (flip ? outW - 1 - x : x)] = acc;
       }
     }
@@ -106,10 +134,14 @@ export function resampleBox(
       const n = rows.count[y]!;
       const wb = y * rows.maxTaps;
       const outRow = outPlane + y * outW;
-      for (let x = 0; x < outW; x++) {
-        let acc = 0;
-        for (let k = 0; k < n; k++) acc += tmp[(s + k) * outW + x]! * rows.weights[wb + k]!;
-        dst[outRow + x] = acc;
+      // Row-at-a-time accumulation keeps the innermost loop a straight pass over x.
+      const w0 = rows.weights[wb]!;
+      const first = s * outW;
+      for (let x = 0; x < outW; x++) dst[outRow + x] = tmp[first + x]! * w0;
+      for (let k = 1; k < n; k++) {
+        const w = rows.weights[wb + k]!;
+        const from = (s + k) * outW;
+        for (let x = 0; x < outW; x++) dst[outRow + x] += tmp[from + x]! * w;
       }
     }
   }
