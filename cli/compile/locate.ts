@@ -1,0 +1,79 @@
+import { Node } from 'ts-morph';
+import { isLibraryFile } from './typecheck.ts';
+
+/**
+ * The source node a spec problem is best reported at. Starting from the export's
+ * declaration, follows `access` (array elements, record entries) and then the problem's
+ * field path (`encoder.heads`) through object literals, the option objects of calls such as
+ * `mae({...})`, `vit({...})` and `variant(base, {...})`, and local constants; it stops where
+ * the value stops being written out literally and returns the last property it reached.
+ *
+ * Example: for `export const m = mae({ encoder: vit({ patch: 16, width: 768, depth: 12, heads }) })`
+ * and path `encoder.heads`, the node is the shorthand `heads`; for `encoder: vitB` it is
+ * the `encoder` property; for an empty path, the export's name.
+ */
+export function locate(declaration: Node, access: readonly (string | number)[], path: string): Node {
+  let best: Node = nameOf(declaration);
+  let current: Node | undefined = valueOf(declaration);
+  for (const step of access) {
+    current = current && (typeof step === 'number' ? element(current, step) : property(current, step));
+    if (!current) return best;
+    best = current;
+    current = valueOf(current);
+  }
+  for (const key of path === '' ? [] : path.split('.')) {
+    const found: Node | undefined = current && property(current, key);
+    if (!found) break;
+    best = found;
+    current = valueOf(found);
+  }
+  return best;
+}
+
+function nameOf(node: Node): Node {
+  return (Node.hasName(node) && node.getNameNode()) || node;
+}
+
+/** The expression a declaration or property stands for. */
+function valueOf(node: Node): Node | undefined {
+  if (Node.isVariableDeclaration(node) || Node.isPropertyAssignment(node)) return node.getInitializer();
+  if (Node.isExportAssignment(node)) return node.getExpression();
+  if (Node.isShorthandPropertyAssignment(node)) return follow(node.getNameNode());
+  if (Node.isExpression(node)) return node;
+  return undefined;
+}
+
+/** Strips parentheses and type assertions, and reads a local constant's initializer. */
+function unwrap(node: Node): Node | undefined {
+  if (Node.isParenthesizedExpression(node) || Node.isAsExpression(node) || Node.isSatisfiesExpression(node) || Node.isNonNullExpression(node))
+    return unwrap(node.getExpression());
+  if (Node.isIdentifier(node)) return follow(node);
+  return node;
+}
+
+/** A local constant's initializer; not into maec's own sources, whose values the user did not write. */
+function follow(identifier: Node): Node | undefined {
+  const declaration = identifier.getSymbol()?.getAliasedSymbol()?.getDeclarations()[0] ?? identifier.getSymbol()?.getDeclarations()[0];
+  if (!declaration || !Node.isVariableDeclaration(declaration)) return undefined;
+  if (isLibraryFile(declaration.getSourceFile().getFilePath())) return undefined;
+  const init = declaration.getInitializer();
+  return init && unwrap(init);
+}
+
+function element(node: Node, index: number): Node | undefined {
+  const value = unwrap(node);
+  return value && Node.isArrayLiteralExpression(value) ? value.getElements()[index] : undefined;
+}
+
+/** The property `key` of an object literal, or of the option objects of a call (the last one that has it). */
+function property(node: Node, key: string): Node | undefined {
+  const value = unwrap(node);
+  if (!value) return undefined;
+  if (Node.isObjectLiteralExpression(value)) return value.getProperty(key);
+  if (Node.isCallExpression(value))
+    for (const arg of [...value.getArguments()].reverse()) {
+      const found = property(arg, key);
+      if (found) return found;
+    }
+  return undefined;
+}

@@ -1,0 +1,43 @@
+import type { Command } from './command.ts';
+import { EXIT, type ExitCode } from './exit.ts';
+import type { Io } from './io.ts';
+
+/** The top-level help: usage and one line per command of the table. */
+export function topHelp(commands: readonly Command[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'maec: masked autoencoders as typed data',
+    '',
+    'usage: maec <command> [arguments] [flags]',
+    '',
+    'commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'examples:',
+    '  maec compile models/mae-vit-b16.ts',
+    '  maec compile models/ablation-grid.ts --json',
+    '',
+    "Run 'maec <command> --help' for a command's flags.",
+    '',
+  ].join('\n');
+}
+
+/**
+ * Runs the command named by argv[0] from the table. No command, or `--help`, prints the
+ * top-level help; an unknown command is a usage error (exit 2).
+ *
+ * Example: `dispatch(['compile', 'models/mae-vit-b16.ts'], COMMANDS, io)`.
+ */
+export async function dispatch(argv: readonly string[], commands: readonly Command[], io: Io): Promise<ExitCode> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? io.err : io.out)(topHelp(commands));
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.err(`maec: unknown command ${name}; commands: ${commands.map((c) => c.name).join(', ')}\n`);
+    return EXIT.usage;
+  }
+  return command.run(rest, io);
+}
