@@ -59,7 +59,8 @@ test('F16 and BF16 checkpoints load as float32 within their precision', () => {
     const tolerance = dtype === 'F16' ? 2 ** -11 : 2 ** -8; // relative half-ulp
     for (const [name, values] of reference) {
       const got = loaded.get(name)!;
-      values.forEach((v, i) => assert.ok(Math.abs(got[i]! - v) <= Math.abs(v) * tolerance + 1e-7, `${dtype} ${name}[${i}]: ${got[i]} vs ${v}`));
+      const bad = values.findIndex((v, i) => !(Math.abs(got[i]! - v) <= Math.abs(v) * tolerance + 1e-7));
+      assert.equal(bad, -1, `${dtype} ${name}[${bad}]: ${got[bad]} vs ${values[bad]}`);
     }
   }
 });
