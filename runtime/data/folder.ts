@@ -68,8 +68,11 @@ function folderStore(files: readonly ImageEntry[], channels: 1 | 3, log: SkipLog
 async function probeChannels(files: readonly ImageEntry[], log: SkipLog, dir: string): Promise<1 | 3> {
   for (const { path } of files) {
     try {
-      const { info } = await sharp(path).raw().toBuffer({ resolveWithObject: true });
-      const colour = info.channels - (info.channels === 2 || info.channels === 4 ? 1 : 0);
+      // Decoding fully proves the file is readable; sharp's raw output is always sRGB, so the
+      // channel count comes from the header.
+      const meta = await sharp(path).metadata();
+      await sharp(path).raw().toBuffer();
+      const colour = (meta.channels ?? 3) - (meta.hasAlpha ? 1 : 0);
       return colour === 1 ? 1 : 3;
     } catch (e) {
       log.add(path, e);

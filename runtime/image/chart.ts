@@ -56,6 +56,8 @@ export function lineChartSvg(series: readonly Series[], o: ChartOptions = {}): s
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="DejaVu Sans, sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
+    // Axes, ticks and grid are axis-aligned: crisp edges keep them one sharp pixel wide.
+    '<g shape-rendering="crispEdges">',
   ];
   for (const t of xs.ticks) {
     parts.push(`<line x1="${f(px(t))}" y1="${MARGIN.top}" x2="${f(px(t))}" y2="${MARGIN.top + plotH}" stroke="#e5e5e5"/>`);
@@ -67,7 +69,7 @@ export function lineChartSvg(series: readonly Series[], o: ChartOptions = {}): s
     parts.push(`<line x1="${MARGIN.left - 5}" y1="${f(py(t))}" x2="${MARGIN.left}" y2="${f(py(t))}" stroke="black"/>`);
     parts.push(`<text x="${MARGIN.left - 8}" y="${f(py(t) + 4)}" text-anchor="end">${formatTick(t, ys.step)}</text>`);
   }
-  parts.push(`<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}" fill="none" stroke="black"/>`);
+  parts.push(`<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}" fill="none" stroke="black"/>`, '</g>');
   points.forEach((pts, i) => {
     if (pts.length === 0) return;
     const colour = COLOURS[i % COLOURS.length]!;

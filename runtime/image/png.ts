@@ -12,7 +12,9 @@ let tempCounter = 0;
 /** Encodes a raster as PNG bytes. */
 export async function encodePng(image: Raster): Promise<Buffer> {
   checkRaster(image);
-  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } }).png().toBuffer();
+  const raw = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } });
+  // sharp would otherwise expand 1-channel input to an RGB PNG.
+  return (image.channels <= 2 ? raw.toColourspace('b-w') : raw).png().toBuffer();
 }
 
 /** Writes `bytes` to `path` via a temp file and rename; creates the folder if needed. */
