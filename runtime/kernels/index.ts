@@ -1,0 +1,10 @@
+/**
+ * SIMD matmul kernels for the tfjs-wasm backend (project issue #8): see docs/kernels.md.
+ *
+ * @example
+ *   await tf.setBackend('wasm');
+ *   const result = await installKernels(); // { installed: true, kernels: ['BatchMatMul', '_FusedMatMul'] }
+ */
+export { installKernels, uninstallKernels, kernelsEnabled, type InstallOptions, type InstallResult } from './install.ts';
+export type { RoutePolicy } from './route.ts';
+export { planMatMul, planFlops, type MatMulPlan, type PlanResult } from './plan.ts';

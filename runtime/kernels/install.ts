@@ -1,0 +1,89 @@
+/**
+ * Swaps our kernels into tfjs's registry for the wasm backend, and back.
+ *
+ * The stock kernelFuncs are kept: ours call them for what they do not handle (other dtypes,
+ * refused shapes, shapes the route rule leaves to stock), and uninstallKernels() registers
+ * them again. Switch the kernels off by not calling installKernels(), or with the
+ * environment variable MAEC_KERNELS=off, which installKernels() respects.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { batchMatMulKernel } from './batch_matmul.ts';
+import { fusedMatMulKernel } from './fused_matmul.ts';
+import { createInstance, releaseInstance, type KernelInstance } from './instance.ts';
+import type { RoutePolicy } from './route.ts';
+import { asWasmBackend } from './wasm_backend.ts';
+
+/** Options of installKernels. */
+export interface InstallOptions {
+  /** also replace _FusedMatMul (tf.fused.matMul); default true, see docs/kernels.md */
+  readonly fused?: boolean;
+  /** 'auto' (default) follows the measured route rule; 'always' takes every float32 product */
+  readonly route?: RoutePolicy;
+  /** where MAEC_KERNELS is read; default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export type InstallResult =
+  | { readonly installed: true; readonly kernels: readonly string[] }
+  | { readonly installed: false; readonly reason: string };
+
+/** False when MAEC_KERNELS is 'off' (any case) in `env`. */
+export function kernelsEnabled(env: Readonly<Record<string, string | undefined>> = process.env): boolean {
+  return env['MAEC_KERNELS']?.toLowerCase() !== 'off';
+}
+
+interface Installed {
+  readonly instance: KernelInstance;
+  readonly stock: readonly KernelConfig[];
+}
+
+let installed: Installed | undefined;
+
+/**
+ * Replaces BatchMatMul (and _FusedMatMul) on the wasm backend with our kernels. The wasm
+ * backend must be the active one. Calling it again reinstalls with the new options.
+ *
+ * @example await tf.setBackend('wasm'); await installKernels(); // ... uninstallKernels();
+ */
+export async function installKernels(options: InstallOptions = {}): Promise<InstallResult> {
+  if (!kernelsEnabled(options.env)) return { installed: false, reason: 'MAEC_KERNELS=off' };
+  await tf.ready();
+  if (tf.getBackend() !== 'wasm') return { installed: false, reason: `expected the wasm backend active, found ${tf.getBackend()}` };
+  const checked = asWasmBackend(tf.backend());
+  if (!checked.ok) return { installed: false, reason: checked.reason };
+  uninstallKernels();
+
+  const instance = await createInstance(checked.backend);
+  // A backend re-created after installation has other memory; it gets the stock kernels.
+  const instanceFor = (backend: unknown): KernelInstance | undefined => (backend === instance.backend ? instance : undefined);
+  const policy = options.route ?? 'auto';
+  const replacements: [string, (stock: KernelConfig) => KernelConfig][] = [
+    [tf.BatchMatMul, (stock) => ({ ...stock, kernelFunc: batchMatMulKernel(stock.kernelFunc, instanceFor, policy) })],
+  ];
+  if (options.fused ?? true) {
+    replacements.push([tf._FusedMatMul, (stock) => ({ ...stock, kernelFunc: fusedMatMulKernel(stock.kernelFunc, instanceFor, policy) })]);
+  }
+
+  const stock: KernelConfig[] = [];
+  for (const [name, replace] of replacements) {
+    const config = tf.getKernel(name, 'wasm');
+    if (config === undefined) continue;
+    stock.push(config);
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel(replace(config));
+  }
+  installed = { instance, stock };
+  return { installed: true, kernels: stock.map((c) => c.kernelName) };
+}
+
+/** Restores the stock kernels and frees our scratch; a no-op when nothing is installed. */
+export function uninstallKernels(): void {
+  if (installed === undefined) return;
+  for (const config of installed.stock) {
+    tf.unregisterKernel(config.kernelName, 'wasm');
+    tf.registerKernel(config);
+  }
+  if ((tf.findBackend('wasm') as unknown) === installed.instance.backend) releaseInstance(installed.instance);
+  installed = undefined;
+}
