@@ -141,7 +141,7 @@ export function resampleBox(
       for (let k = 1; k < n; k++) {
         const w = rows.weights[wb + k]!;
         const from = (s + k) * outW;
-        for (let x = 0; x < outW; x++) dst[outRow + x] += tmp[from + x]! * w;
+        for (let x = 0; x < outW; x++) dst[outRow + x] = dst[outRow + x]! + tmp[from + x]! * w;
       }
     }
   }
