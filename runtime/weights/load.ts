@@ -6,7 +6,7 @@
 import { FLOAT_DTYPES, formatShape, type SafetensorsTensor } from '../io/dtypes.ts';
 import { toFloat32 } from '../io/convert.ts';
 import { hfToOfficial, type SourcedArray } from './hf.ts';
-import { detectNaming, wrapperPrefix } from './names.ts';
+import { detectNaming, officialToHfNames, wrapperPrefix } from './names.ts';
 import { isDecoderParam, isFrozenParam, type ExpectedParam } from './params.ts';
 import { WeightsError, type WeightProblem } from './problems.ts';
 
@@ -57,7 +57,7 @@ export function loadWeights(
     if (wanted.has(name) || (options.encoderOnly === true && isDecoderParam(name))) continue;
     problems.push({ code: 'unexpected', name, message: `unexpected tensor ${formatShape(tensor.shape)}${from(name, tensor)}: the model has no such parameter` });
   }
-  for (const key of unknown) problems.push({ code: 'unexpected', name: key, message: 'unexpected tensor: not a Hugging Face ViTMAE parameter name' });
+  for (const key of unknown) problems.push({ code: 'unexpected', name: key, message: unknownKeyMessage(key) });
   if (problems.length > 0) throw new WeightsError(source, problems, encoderOnlyHint(problems, found, options));
   return weights;
 }
@@ -82,6 +82,14 @@ function officialTensors(
   problems.push(...converted.problems);
   const found = new Map([...converted.tensors].map(([name, t]) => [name, { ...t, source: prefix + t.source }]));
   return { found, unknown: converted.unknown.map((k) => prefix + k) };
+}
+
+/** Why a key of an HF-named file was not understood; an official key there means mixed naming. */
+function unknownKeyMessage(key: string): string {
+  const official = officialToHfNames(key) !== undefined;
+  return official
+    ? 'unexpected tensor: an official MAE name in a file that otherwise uses Hugging Face names'
+    : 'unexpected tensor: not a Hugging Face ViTMAE parameter name';
 }
 
 /** ` (from vit.layernorm.weight)` when the file called it something else. */

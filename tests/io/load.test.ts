@@ -130,12 +130,14 @@ test('problems in an HF file name the official parameter and the HF key it came 
   hf.set('vit.layernorm.weight', { name: 'vit.layernorm.weight', dtype: 'F32', shape: [65], data: new Float32Array(65) });
   hf.delete('vit.encoder.layer.0.attention.attention.key.bias');
   hf.set('vit.pooler.dense.bias', { name: 'vit.pooler.dense.bias', dtype: 'F32', shape: [1], data: new Float32Array(1) });
+  hf.set('mask_token', { name: 'mask_token', dtype: 'F32', shape: [1, 1, 32], data: new Float32Array(32) });
   assert.throws(() => loadWeights(hf, expected), (e: unknown) => {
     assert.ok(e instanceof WeightsError);
     assert.match(e.message, /norm\.weight: expected shape \[64\], found \[65\] \(from vit\.layernorm\.weight\)/);
     assert.match(e.message, /blocks\.0\.attn\.qkv\.bias: needs query, key and value; found query, value .* but no key/);
     assert.match(e.message, /blocks\.0\.attn\.qkv\.bias: missing/);
     assert.match(e.message, /vit\.pooler\.dense\.bias: unexpected tensor: not a Hugging Face ViTMAE parameter name/);
+    assert.match(e.message, /mask_token: unexpected tensor: an official MAE name in a file that otherwise uses Hugging Face names/);
     return true;
   });
 });
