@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { decodeSafetensors, encodeSafetensors, type TensorToWrite } from '../../runtime/io/safetensors.ts';
 import { SafetensorsError } from '../../runtime/io/errors.ts';
 import { encodeBf16, encodeF16 } from '../../runtime/io/half.ts';
+import { rawFile } from './raw.ts';
 
 const shapeArb = fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 3 });
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
@@ -47,7 +48,7 @@ test('property: any set of tensors decodes to what was encoded, and re-encoding 
   );
 });
 
-test('property: random corruption or truncation of a valid file throws only SafetensorsError', () => {
+test('property: random corruption or truncation of a valid file throws only SafetensorsError or loads consistent data', () => {
   const damageArb = fc.record({
     cut: fc.option(fc.nat(), { nil: undefined }),
     flips: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
@@ -59,12 +60,43 @@ test('property: random corruption or truncation of a valid file throws only Safe
       const headerEnd = 8 + Number(new DataView(bytes.buffer).getBigUint64(0, true));
       for (const [at, value] of flips) bytes[at % Math.max(1, at % 3 === 0 ? bytes.length : headerEnd)] = value;
       const damaged = cut === undefined ? bytes : bytes.subarray(0, cut % (bytes.length + 1));
-      try {
-        decodeSafetensors(damaged);
-      } catch (e) {
-        if (!(e instanceof SafetensorsError)) throw new Error(`threw ${String(e)} instead of a SafetensorsError`);
-      }
+      decodesCleanly(damaged);
     }),
     { numRuns: 400 },
+  );
+});
+
+/** Decoding either throws a SafetensorsError or returns tensors whose data fits their shapes. */
+function decodesCleanly(bytes: Uint8Array): void {
+  let file;
+  try {
+    file = decodeSafetensors(bytes);
+  } catch (e) {
+    if (e instanceof SafetensorsError) return;
+    throw new Error(`threw ${String(e)} instead of a SafetensorsError`);
+  }
+  for (const t of file.tensors.values()) assert.equal(t.data.length, size([...t.shape]), t.name);
+}
+
+test('property: editing a header field (dtype, a dimension, an offset) never loads inconsistent data', () => {
+  const editArb = fc.record({
+    pick: fc.nat(),
+    field: fc.constantFrom('dtype', 'dim', 'begin', 'end'),
+    dtype: fc.constantFrom('F64', 'F32', 'F16', 'BF16', 'I64', 'I32', 'U8', 'BOOL', ''),
+    number: fc.oneof(fc.integer({ min: 0, max: 70 }), fc.constantFrom(-1, 2 ** 53, 1.5)),
+  });
+  fc.assert(
+    fc.property(fileArb.filter((f) => f.tensors.size > 0), editArb, ({ tensors }, edit) => {
+      const bytes = encodeSafetensors(tensors);
+      const length = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+      const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length))) as Record<string, { dtype: string; shape: number[]; data_offsets: number[] }>;
+      const names = Object.keys(header);
+      const entry = header[names[edit.pick % names.length]!]!;
+      if (edit.field === 'dtype') entry.dtype = edit.dtype;
+      else if (edit.field === 'dim') entry.shape = entry.shape.length === 0 ? [edit.number] : entry.shape.map((d, i) => (i === edit.pick % entry.shape.length ? edit.number : d));
+      else entry.data_offsets[edit.field === 'begin' ? 0 : 1] = edit.number;
+      decodesCleanly(rawFile(header, bytes.subarray(8 + length)));
+    }),
+    { numRuns: 300 },
   );
 });
