@@ -105,29 +105,38 @@ static inline void store_row(float *c, v128_t v0, v128_t v1, int nr, int mode, v
   store_partial(c + 4, v1, n1);
 }
 
-/* The 4x8 register block: C[0:mr, 0:nr] (op)= Ap[kc][4] . Bp[kc][8]. Packed panels are
- * zero-padded, so the loop always computes the full block and only the store is partial. */
-static void block_4x8(int kc, const float *restrict ap, const float *restrict bp, float *c,
-                      int ldc, int mr, int nr, int mode, const float *bias, int act,
-                      float alpha) {
-  v128_t c00 = wasm_f32x4_splat(0.0f), c01 = c00, c10 = c00, c11 = c00;
-  v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+/* Adds row r of a rank-1 update: acc_r0 += a_r * b0, acc_r1 += a_r * b1 when V is 2. */
+#define ROW_UPDATE(r)                                                                        \
+  do {                                                                                       \
+    v128_t a##r = wasm_v128_load32_splat(ap + r);                                            \
+    c##r##0 = wasm_f32x4_add(c##r##0, wasm_f32x4_mul(a##r, b0));                             \
+    if (V > 1) c##r##1 = wasm_f32x4_add(c##r##1, wasm_f32x4_mul(a##r, b1));                  \
+  } while (0)
+
+/* One register block: C[0:mr, 0:nr] (op)= Ap[kc][4] . Bp[kc][8], computing R rows (1, 2 or 4)
+ * and V vectors of 4 columns (1 or 2). Packed panels are zero-padded, so only the store is
+ * partial. R and V are constants at every call site, so the branches on them fold away.
+ * Accumulators are named variables, not an array: clang does not always promote an array to
+ * wasm locals and would put it on the shadow stack (build.sh's check catches that). */
+static inline __attribute__((always_inline)) void
+block(const int R, const int V, int kc, const float *restrict ap, const float *restrict bp,
+      float *c, int ldc, int mr, int nr, int mode, const float *bias, int act, float alpha) {
+  v128_t zero = wasm_f32x4_splat(0.0f);
+  v128_t c00 = zero, c01 = zero, c10 = zero, c11 = zero;
+  v128_t c20 = zero, c21 = zero, c30 = zero, c31 = zero;
   for (int p = 0; p < kc; ++p) {
-    v128_t b0 = wasm_v128_load(bp), b1 = wasm_v128_load(bp + 4);
-    v128_t a0 = wasm_v128_load32_splat(ap), a1 = wasm_v128_load32_splat(ap + 1);
-    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a0, b0));
-    c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a0, b1));
-    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(a1, b0));
-    c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(a1, b1));
-    v128_t a2 = wasm_v128_load32_splat(ap + 2), a3 = wasm_v128_load32_splat(ap + 3);
-    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(a2, b0));
-    c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(a2, b1));
-    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(a3, b0));
-    c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a3, b1));
+    v128_t b0 = wasm_v128_load(bp);
+    v128_t b1 = V > 1 ? wasm_v128_load(bp + 4) : zero;
+    ROW_UPDATE(0);
+    if (R > 1) ROW_UPDATE(1);
+    if (R > 2) {
+      ROW_UPDATE(2);
+      ROW_UPDATE(3);
+    }
     ap += MR;
     bp += NR;
   }
-  v128_t bias0 = wasm_f32x4_splat(0.0f), bias1 = bias0;
+  v128_t bias0 = zero, bias1 = zero;
   if ((mode & EPILOGUE) && bias) {
     int n0 = min_i(nr, 4);
     bias0 = load_partial(bias, n0);
@@ -137,6 +146,22 @@ static void block_4x8(int kc, const float *restrict ap, const float *restrict bp
   if (mr > 1) store_row(c + ldc, c10, c11, nr, mode, bias0, bias1, act, alpha);
   if (mr > 2) store_row(c + 2 * ldc, c20, c21, nr, mode, bias0, bias1, act, alpha);
   if (mr > 3) store_row(c + 3 * ldc, c30, c31, nr, mode, bias0, bias1, act, alpha);
+}
+
+/* Edge blocks (a last panel of 1-2 rows or 1-4 columns) use a smaller block instead of the
+ * full 4x8 on zero padding: for T=17 attention that is a third of the work. */
+static void block_edge_aware(int kc, const float *ap, const float *bp, float *c, int ldc, int mr,
+                             int nr, int mode, const float *bias, int act, float alpha) {
+  if (mr > 2) {
+    if (nr > 4) block(4, 2, kc, ap, bp, c, ldc, mr, nr, mode, bias, act, alpha);
+    else block(4, 1, kc, ap, bp, c, ldc, mr, nr, mode, bias, act, alpha);
+  } else if (mr == 2) {
+    if (nr > 4) block(2, 2, kc, ap, bp, c, ldc, mr, nr, mode, bias, act, alpha);
+    else block(2, 1, kc, ap, bp, c, ldc, mr, nr, mode, bias, act, alpha);
+  } else {
+    if (nr > 4) block(1, 2, kc, ap, bp, c, ldc, mr, nr, mode, bias, act, alpha);
+    else block(1, 1, kc, ap, bp, c, ldc, mr, nr, mode, bias, act, alpha);
+  }
 }
 
 /* Packs one panel of W lanes (W = 4 rows of A or 8 columns of B) over kc steps of the
@@ -228,7 +253,7 @@ maec_matmul(const float *a, const float *b, float *c, int batch, int m, int n, i
           for (int jr = 0; jr < nc; jr += NR) {
             const float *bias_j = bias ? bias + jc + jr : 0;
             for (int ir = 0; ir < mc; ir += MR) {
-              block_4x8(kc, apack + ir * kc, bpack + jr * kc, ct + (ic + ir) * n + jc + jr, n,
+              block_edge_aware(kc, apack + ir * kc, bpack + jr * kc, ct + (ic + ir) * n + jc + jr, n,
                         min_i(MR, mc - ir), min_i(NR, nc - jr), mode, bias_j, act, alpha);
             }
           }

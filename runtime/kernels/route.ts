@@ -2,11 +2,15 @@
  * Which products our kernel takes and which stay with the stock kernel.
  *
  * Stock tfjs-wasm sends a product to XNNPACK only when both operands have batch size 1 and
- * neither is transposed; everything else runs in its naive loop. The rule below is the
- * measured one from bench/kernels.md: see docs/kernels.md for the numbers behind it.
+ * neither is transposed; everything else runs in its naive loop. Measured against those two
+ * (bench/kernels.md, docs/kernels.md):
+ * - XNNPACK wins when M is small (1..8 rows: packing B costs as much as the product, and our
+ *   4-row register block runs mostly empty) or when K or N is tiny (the product is a few
+ *   stores per packed value). Our kernel wins from M >= 16 with N, K >= 8.
+ * - The naive loop wins only for tiny matrices ([192,2,4]x[192,4,2], [3,3,3]x[3,3,3]), where
+ *   packing and the call cost more than the product.
  */
 import type { MatMulPlan } from './plan.ts';
-import { planFlops } from './plan.ts';
 
 /** 'auto' applies the measured rule; 'always' sends every float32 product to our kernel. */
 export type RoutePolicy = 'auto' | 'always';
@@ -25,11 +29,16 @@ export function stockUsesXnnpack(call: CallShape): boolean {
   return call.aBatch === 1 && call.bBatch === 1 && !call.transposeA && !call.transposeB;
 }
 
-/** Below this many FLOPs a product costs less than the JS around it; keep the stock path. */
-export const minFlopsForKernel = 2 * 8 * 8 * 8;
+/** Smallest M, N and K at which our kernel beats XNNPACK. */
+export const beatsXnnpackFrom = { m: 16, n: 8, k: 8 } as const;
+
+/** Smallest per-matrix m*n*k at which our kernel beats the naive loop (8x8x8). */
+export const beatsNaiveFrom = 512;
 
 /** True when our kernel should compute `call`. */
 export function routeToKernel(call: CallShape, policy: RoutePolicy): boolean {
   if (policy === 'always') return true;
-  return planFlops(call.plan) >= minFlopsForKernel;
+  const { m, n, k } = call.plan;
+  if (stockUsesXnnpack(call)) return m >= beatsXnnpackFrom.m && n >= beatsXnnpackFrom.n && k >= beatsXnnpackFrom.k;
+  return m * n * k >= beatsNaiveFrom;
 }
