@@ -20,6 +20,13 @@ import { specOf } from './reference/cases.ts';
 const BACKENDS: readonly BackendName[] = ['cpu', 'wasm'];
 const RUNS = 40;
 
+/** K as the official code computes it, `int(L * (1 - mask_ratio))`, checked against dsl's numVisible. */
+function keptCount(l: number, ratio: number): number {
+  const k = Math.floor(l * (1 - ratio));
+  assert.equal(numVisible(l, ratio), k, `numVisible(${l}, ${ratio})`);
+  return k;
+}
+
 /** A noise row of L distinct float32 values in [0, 1). */
 const noiseRow = (l: number) =>
   fc.uniqueArray(fc.float({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: l, maxLength: l, comparator: 'SameValueZero' });
@@ -76,14 +83,14 @@ for (const backend of BACKENDS) {
     await useBackend(backend);
     fc.assert(
       fc.property(maskingCase, ({ l, rows: noise, ratio }) => {
-        const keep = numVisible(l, ratio);
+        const keep = keptCount(l, ratio);
         const { mask } = masking(noise, keep);
         mask.forEach((m, n) => {
           assert.ok(
             m.every((v) => v === 0 || v === 1),
             'mask values are 0 or 1',
           );
-          assert.equal(m.reduce((a, b) => a + b, 0), l - keep, `row ${n} sums to L - K`);
+          assert.equal(m.reduce<number>((a, b) => a + b, 0), l - keep, `row ${n} sums to L - K`);
           const kept = noise[n]!.filter((_, i) => m[i] === 0);
           const removed = noise[n]!.filter((_, i) => m[i] === 1);
           assert.ok(Math.max(...kept) < Math.min(...removed), `row ${n}: every kept patch has smaller noise than every removed one`);
@@ -123,13 +130,13 @@ for (const backend of BACKENDS) {
       .chain(({ g, patch, n }) =>
         fc.record({ g: fc.constant(g), patch: fc.constant(patch), rows: fc.array(noiseRow(g * g), { minLength: n, maxLength: n }), ratio: fc.double({ min: 0.05, max: 0.95, noNaN: true }) }),
       )
-      .filter(({ g, ratio }) => numVisible(g * g, ratio) >= 1);
+      .filter(({ g, ratio }) => Math.floor(g * g * (1 - ratio)) >= 1);
     fc.assert(
       fc.property(programCase, ({ g, patch, rows: noise, ratio }) => {
         const c = { name: '', size: g * patch, channels: 1, patch, width: 4, depth: 1, heads: 1, mlpRatio: 1, decoderWidth: 4, decoderDepth: 1, decoderHeads: 1, ratio, normPixLoss: false, eps: 1e-6, n: noise.length };
         const graph = buildGraph(specOf(c), 'pretrain');
         const L = g * g;
-        const keep = numVisible(L, ratio);
+        const keep = keptCount(L, ratio);
         assert.equal(graph.meta.numVisible, keep);
         const { mask, restore } = tf.tidy(() => {
           const inputs = { imgs: tf.zeros([c.n, 1, c.size, c.size]), noise: tf.tensor2d(noise) };

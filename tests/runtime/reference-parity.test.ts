@@ -37,6 +37,18 @@ const CASES: readonly (ModelCase & { readonly kinds: readonly GraphKind[] })[] =
   { ...base, name: '2-channel 16x16 patch 4, ratio 0.5, 2 blocks each side', size: 16, channels: 2, patch: 4, width: 12, depth: 2, decoderWidth: 8, decoderDepth: 2, ratio: 0.5, normPixLoss: false, kinds: ['pretrain', 'symmetric', 'encoder'] },
 ];
 
+/**
+ * cls_token scaled to std ~0.005. Its row enters the first LayerNorm with a variance of about
+ * 2.5e-5 (row 0 of the position table is zeros), comparable to eps, so a LayerNorm that
+ * ignored or mixed up eps would change the latent far beyond the tolerance; with O(1) rows
+ * alone eps moves outputs by only ~eps/2.
+ */
+function quietClsToken(values: Map<string, Float32Array>): Map<string, Float32Array> {
+  const cls = values.get('cls_token')!;
+  values.set('cls_token', cls.map((v) => v * 0.01));
+  return values;
+}
+
 /** Graph outputs and the reference values they must match. */
 function expectedOutputs(kind: GraphKind, ref: ReferenceOutputs): Record<string, Float64Array> {
   const shared = { latent: stack(ref.latent), patch_embed: stack(ref.patchEmbed) };
@@ -91,7 +103,7 @@ for (const backend of BACKENDS) {
         await useBackend(backend);
         const spec = specOf(c);
         const graph = buildGraph(spec, kind);
-        const values = randomParams(graph, 11);
+        const values = quietClsToken(randomParams(graph, 11));
         const { imgs, noise } = randomInputs(c, 12);
         const ref = referenceForward(spec, kind, values, { n: c.n, imgs, noise });
         const L = graph.meta.numPatches;
