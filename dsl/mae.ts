@@ -1,6 +1,7 @@
 import { DEFAULTS } from './defaults.ts';
 import { deepFreeze } from './freeze.ts';
 import type { MaeSpec, MaskStrategy, VitSpec } from './spec.ts';
+import type { CheckedMae } from './typelevel/index.ts';
 
 export interface DecoderOptions {
   readonly width?: number;
@@ -45,7 +46,11 @@ export function resolveMae(options: MaeOptions): MaeSpec {
 /**
  * A masked autoencoder. Example, the official MAE ViT-L/16:
  * `mae({ encoder: vitL, decoder: { depth: 8 }, mask: 0.75 })`.
+ * With literal values the compiler rejects a bad spec at the offending property:
+ * `mae({ encoder: vitB, image: { size: 225 } })` fails with
+ * `Type '225' is not assignable to type '"patch 16 does not divide image size 225"'`.
+ * Values typed plain `number` are left to validateSpec().
  */
-export function mae<const O extends MaeOptions>(options: O): MaeSpec {
-  return resolveMae(options);
+export function mae<const O extends MaeOptions>(options: CheckedMae<O>): MaeSpec {
+  return resolveMae(options as MaeOptions);
 }

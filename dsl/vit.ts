@@ -1,6 +1,7 @@
 import { DEFAULTS } from './defaults.ts';
 import { deepFreeze } from './freeze.ts';
 import type { VitSpec } from './spec.ts';
+import type { CheckedVit } from './typelevel/index.ts';
 
 /** What a user writes for an encoder; mlpRatio defaults to 4. */
 export interface VitOptions {
@@ -13,15 +14,19 @@ export interface VitOptions {
 
 /**
  * A ViT encoder. Example: `vit({ patch: 4, width: 192, depth: 6, heads: 3 })`.
+ * With literal values the compiler rejects a bad encoder at the offending property:
+ * `vit({ patch: 16, width: 768, depth: 12, heads: 5 })` fails with
+ * `Type '5' is not assignable to type '"heads 5 does not divide width 768"'`.
  */
-export function vit<const O extends VitOptions>(options: O): VitSpec & { readonly patch: O['patch'] } {
+export function vit<const O extends VitOptions>(options: CheckedVit<O>): VitSpec & { readonly patch: O['patch'] } {
+  const o = options as VitOptions;
   return deepFreeze({
     kind: 'vit' as const,
-    patch: options.patch,
-    width: options.width,
-    depth: options.depth,
-    heads: options.heads,
-    mlpRatio: options.mlpRatio ?? DEFAULTS.mlpRatio,
+    patch: o.patch,
+    width: o.width,
+    depth: o.depth,
+    heads: o.heads,
+    mlpRatio: o.mlpRatio ?? DEFAULTS.mlpRatio,
   });
 }
 
