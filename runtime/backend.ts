@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerGradients } from './tfjs/gradients.ts';
+import { installKernels } from './kernels/index.ts';
 
 registerGradients();
 
@@ -19,6 +20,8 @@ export interface BackendChoice {
   readonly name: BackendName;
   /** Why this backend was taken, for the CLI to print. */
   readonly reason: string;
+  /** On wasm: whether maec's SIMD matmul kernels replaced the stock ones, and if not why. */
+  readonly kernels?: string;
 }
 
 let nativeLoad: Promise<string | undefined> | undefined;
@@ -58,6 +61,10 @@ export async function useBackend(requested?: BackendName): Promise<BackendChoice
     if (!(await tf.setBackend(name))) continue;
     await tf.ready();
     if (name === 'cpu') silenceCpuAdvice();
+    // On wasm maec's own matmul kernels are the default (MAEC_KERNELS=off keeps the stock ones):
+    // stock tfjs-wasm runs transposed and batched matmuls ~20x slower, and its XNNPACK path can
+    // run out of memory on large training steps.
+    const kernels = name === 'wasm' ? await installKernels() : undefined;
     const native = name === 'tensorflow' ? await loadNative() : undefined;
     const reason = requested
       ? `requested with --backend ${name}`
@@ -66,7 +73,8 @@ export async function useBackend(requested?: BackendName): Promise<BackendChoice
         : name === 'wasm'
           ? 'fastest available (no @tensorflow/tfjs-node(-gpu) installed)'
           : 'the only backend that initialised';
-    return { name, reason };
+    if (!kernels) return { name, reason };
+    return { name, reason, kernels: kernels.installed ? `maec SIMD kernels (${kernels.kernels.join(', ')})` : `stock kernels (${kernels.reason})` };
   }
   const available: string[] = [];
   for (const name of BACKENDS) if (await isAvailable(name)) available.push(name);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend, type BackendName } from '../../runtime/backend.ts';
+import { uninstallKernels } from '../../runtime/kernels/index.ts';
 import { buildGraph } from '../../compiler/build/mae.ts';
 import { lower } from '../../runtime/tfjs/program.ts';
 import { loadSafetensors, toFloat32, toInt32, type SafetensorsTensor } from '../../runtime/io/index.ts';
@@ -27,10 +28,18 @@ const TOLERANCE = 1e-4;
 const fixtures = parityFixtures();
 test('parity fixtures are present', () => assert.ok(fixtures.length > 0, 'no fixture under ../shared/fixtures/parity'));
 
-for (const backend of ['cpu', 'wasm'] as BackendName[]) {
+// wasm runs twice: with maec's matmul kernels (the default) and with the stock tfjs kernels.
+const variants: { backend: BackendName; label: string; stock?: boolean }[] = [
+  { backend: 'cpu', label: 'cpu' },
+  { backend: 'wasm', label: 'wasm with maec kernels' },
+  { backend: 'wasm', label: 'wasm with stock kernels', stock: true },
+];
+
+for (const { backend, label, stock } of variants) {
   for (const fx of fixtures) {
-    test(`${fx.name} on ${backend}: loss, pred, latent, mask, ids_restore and gradients match the official code`, async () => {
+    test(`${fx.name} on ${label}: loss, pred, latent, mask, ids_restore and gradients match the official code`, async () => {
       await useBackend(backend);
+      if (stock) uninstallKernels();
       const [weights, inputs, expected] = await Promise.all(
         ['weights', 'inputs', 'expected'].map((f) => loadSafetensors(join(fx.dir, `${f}.safetensors`))),
       );

@@ -1,0 +1,223 @@
+/**
+ * Training-step benchmark: images/s of a full MAE training step (forward, backward, AdamW)
+ * for the benchmark config and the 28x28x1 models, the achieved GFLOP/s next to the plain 2-D
+ * matmul peak of the same backend measured in the same run, the measured speedup of MAE over
+ * the symmetric baseline (mask tokens in the encoder), and peak RSS. On wasm each config runs
+ * with the stock kernels and with maec's kernels (runtime/kernels) in the same process.
+ *
+ *   taskset -c 0 npm run bench            # all configs, writes bench/results.{json,md}
+ *   npm run bench -- --backend cpu --quick
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { cpus } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../runtime/io/atomic.ts';
+import { useBackend, type BackendName } from '../runtime/backend.ts';
+import { installKernels, uninstallKernels } from '../runtime/kernels/index.ts';
+import { buildGraph } from '../compiler/build/mae.ts';
+import { countFlops } from '../compiler/analysis/index.ts';
+import type { Graph } from '../compiler/ir/types.ts';
+import type { MaeSpec } from '../dsl/index.ts';
+import { lower } from '../runtime/tfjs/program.ts';
+import { initialParams } from '../runtime/init.ts';
+import { Rng } from '../runtime/rng.ts';
+import { AdamW } from '../runtime/train/adamw.ts';
+import { cifarSmall } from '../models/cifar-small.ts';
+import { mnistTiny } from '../models/mnist-tiny.ts';
+import { fashionMnist } from '../models/fashion-mnist.ts';
+
+interface Config {
+  readonly name: string;
+  readonly spec: MaeSpec;
+  readonly batch: number;
+}
+
+const CONFIGS: readonly Config[] = [
+  { name: 'cifar-small (bench config)', spec: cifarSmall, batch: 64 },
+  { name: 'mnist-tiny', spec: mnistTiny, batch: 64 },
+  { name: 'fashion-mnist', spec: fashionMnist, batch: 64 },
+];
+
+interface StepTiming {
+  readonly msPerStep: number;
+  readonly imagesPerSecond: number;
+  readonly gflopsPerSecond: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Median wall time of `steps` full training steps after one warm-up step. */
+function timeSteps(graph: Graph, batch: number, steps: number): StepTiming {
+  const rng = Rng.fromSeed(0);
+  const init = initialParams(graph.params, rng);
+  const params = new Map(graph.params.map((p) => [p.name, p.trainable ? tf.variable(tf.tensor(init.get(p.name)!, [...p.shape])) : tf.tensor(init.get(p.name)!, [...p.shape])]));
+  const optimizer = new AdamW(
+    graph.params.filter((p) => p.trainable).map((p) => ({ name: p.name, variable: params.get(p.name) as tf.Variable, decay: p.decay })),
+  );
+  const { channels: c, imageSize: s, numPatches: l } = graph.meta;
+  const imgs = tf.tensor(rng.uniformArray(batch * c * s * s), [batch, c, s, s]);
+  const program = lower(graph);
+  const times: number[] = [];
+  for (let i = 0; i <= steps; i++) {
+    const noise = tf.tensor(rng.uniformArray(batch * l), [batch, l]);
+    const t0 = performance.now();
+    const { loss, grads } = program.lossAndGrads(params, { imgs, noise });
+    optimizer.apply(grads, 1e-4);
+    loss.dataSync();
+    if (i > 0) times.push(performance.now() - t0);
+    tf.dispose([loss, noise, ...grads.values()]);
+  }
+  optimizer.dispose();
+  tf.dispose([imgs, ...params.values()]);
+  const ms = median(times);
+  const stepFlops = countFlops(graph).step.total * batch;
+  return { msPerStep: ms, imagesPerSecond: (batch * 1000) / ms, gflopsPerSecond: stepFlops / (ms * 1e6) };
+}
+
+/** The plain 2-D matmul rate of the active backend: [4096, 192] x [192, 768]. */
+function matmulPeak(): number {
+  const a = tf.randomUniform([4096, 192]);
+  const b = tf.randomUniform([192, 768]);
+  const times: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const t0 = performance.now();
+    const c = tf.matMul(a, b);
+    c.dataSync();
+    if (i > 0) times.push(performance.now() - t0);
+    c.dispose();
+  }
+  tf.dispose([a, b]);
+  return (2 * 4096 * 192 * 768) / (median(times) * 1e6);
+}
+
+interface Measurement {
+  readonly timing?: StepTiming;
+  readonly matmulPeakGflops?: number;
+  readonly peakRssMiB: number;
+  readonly error?: string;
+}
+
+interface Row {
+  readonly config: string;
+  readonly kernels: 'stock' | 'maec';
+  readonly batch: number;
+  readonly mae: Measurement;
+  readonly symmetric: Measurement;
+  readonly measuredSpeedup: number | null;
+  readonly flopSpeedup: number;
+}
+
+interface Job {
+  readonly config: number;
+  readonly kernels: 'stock' | 'maec';
+  readonly kind: 'pretrain' | 'symmetric';
+  readonly backend: BackendName;
+  readonly steps: number;
+}
+
+/**
+ * Runs one measurement in this process and prints it as JSON. Each measurement gets a fresh
+ * process: stock tfjs-wasm can abort the whole wasm instance (XNNPACK runs out of memory on
+ * some shapes), and a fresh process also gives each measurement its own peak RSS.
+ */
+async function measure(job: Job): Promise<void> {
+  await useBackend(job.backend);
+  if (job.kernels === 'maec') {
+    const result = await installKernels();
+    if (!result.installed) throw new Error(`maec kernels unavailable: ${result.reason}`);
+  } else uninstallKernels();
+  const cfg = CONFIGS[job.config]!;
+  const peak = matmulPeak();
+  const timing = timeSteps(buildGraph(cfg.spec, job.kind), cfg.batch, job.steps);
+  const m: Measurement = { timing, matmulPeakGflops: peak, peakRssMiB: process.resourceUsage().maxRSS / 1024 };
+  process.stdout.write(`MEASUREMENT ${JSON.stringify(m)}\n`);
+}
+
+function spawnMeasure(job: Job): Measurement {
+  const result = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--measure', JSON.stringify(job)], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const line = result.stdout.split('\n').find((l) => l.startsWith('MEASUREMENT '));
+  if (line) return JSON.parse(line.slice('MEASUREMENT '.length)) as Measurement;
+  const err = `${result.stderr}`.split('\n').filter((l) => /Error|Aborted|XNN/.test(l) && l.length < 300);
+  return { peakRssMiB: 0, error: err.slice(0, 2).join(' ').trim() || `exit code ${result.status}` };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--measure') return measure(JSON.parse(args[1]!) as Job);
+  const backendArg = args.includes('--backend') ? (args[args.indexOf('--backend') + 1] as BackendName) : 'wasm';
+  const quick = args.includes('--quick');
+  const steps = quick ? 2 : 5;
+  const backend = await useBackend(backendArg);
+  console.log(`backend ${backend.name} (${backend.reason}); ${steps} timed steps per measurement, one process each`);
+  const variants: ('stock' | 'maec')[] = backend.name === 'wasm' ? ['stock', 'maec'] : ['stock'];
+  const rows: Row[] = [];
+  const configs = quick ? [0] : CONFIGS.map((_, i) => i);
+  for (const config of configs) {
+    const cfg = CONFIGS[config]!;
+    for (const kernels of variants) {
+      const job = { config, kernels, backend: backend.name, steps };
+      const maeM = spawnMeasure({ ...job, kind: 'pretrain' });
+      const symM = spawnMeasure({ ...job, kind: 'symmetric' });
+      const row: Row = {
+        config: cfg.name,
+        kernels,
+        batch: cfg.batch,
+        mae: maeM,
+        symmetric: symM,
+        measuredSpeedup: maeM.timing && symM.timing ? symM.timing.msPerStep / maeM.timing.msPerStep : null,
+        flopSpeedup: countFlops(buildGraph(cfg.spec, 'symmetric')).step.total / countFlops(buildGraph(cfg.spec, 'pretrain')).step.total,
+      };
+      rows.push(row);
+      console.log(`${cfg.name} [${kernels}]: MAE ${describe(maeM)}; symmetric ${describe(symM)}; speedup ${row.measuredSpeedup?.toFixed(2) ?? '-'}x`);
+    }
+  }
+  const report = {
+    command: `npm run bench -- ${args.join(' ')}`.trim(),
+    date: new Date().toISOString(),
+    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, tfjs: tf.version_core },
+    backend: backend.name,
+    rows,
+  };
+  if (quick) {
+    console.log('--quick: results not written');
+    return;
+  }
+  await writeFileAtomic('bench/results.json', JSON.stringify(report, null, 2) + '\n');
+  await writeFileAtomic('bench/results.md', toMarkdown(report));
+  console.log('wrote bench/results.json and bench/results.md');
+}
+
+function describe(m: Measurement): string {
+  if (!m.timing) return `failed (${m.error})`;
+  return `${m.timing.imagesPerSecond.toFixed(1)} img/s, ${m.timing.gflopsPerSecond.toFixed(1)} GFLOP/s (2-D matmul peak ${m.matmulPeakGflops?.toFixed(1)}), RSS ${m.peakRssMiB.toFixed(0)} MiB`;
+}
+
+const cell = (m: Measurement, f: (t: StepTiming) => number) => (m.timing ? f(m.timing).toFixed(1) : `failed: ${m.error}`);
+
+function toMarkdown(r: { command: string; date: string; machine: { cpu: string; cores: number; node: string; tfjs: string }; backend: string; rows: Row[] }): string {
+  const lines = [
+    '# Training-step benchmark',
+    '',
+    `Command: \`taskset -c 0 ${r.command}\`, ${r.date}.`,
+    `Machine: ${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}, tfjs ${r.machine.tfjs}, backend ${r.backend}, one thread.`,
+    'A step is forward + backward + AdamW on a batch; times are medians; each cell ran in its own process.',
+    '',
+    '| config | kernels | batch | MAE img/s | MAE GFLOP/s | 2-D matmul peak GFLOP/s | MAE peak RSS MiB | symmetric img/s | measured speedup | FLOP speedup |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...r.rows.map(
+      (row) =>
+        `| ${row.config} | ${row.kernels} | ${row.batch} | ${cell(row.mae, (t) => t.imagesPerSecond)} | ${cell(row.mae, (t) => t.gflopsPerSecond)} | ${row.mae.matmulPeakGflops?.toFixed(1) ?? '-'} | ${row.mae.peakRssMiB.toFixed(0)} | ${cell(row.symmetric, (t) => t.imagesPerSecond)} | ${row.measuredSpeedup ? row.measuredSpeedup.toFixed(2) + 'x' : '-'} | ${row.flopSpeedup.toFixed(2)}x |`,
+    ),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+await main();
