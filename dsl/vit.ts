@@ -12,22 +12,26 @@ export interface VitOptions {
   readonly mlpRatio?: number;
 }
 
+/** Fills an encoder's defaults without any type-level check; the result is frozen. */
+export function resolveVit(options: VitOptions): VitSpec {
+  return deepFreeze({
+    kind: 'vit' as const,
+    patch: options.patch,
+    width: options.width,
+    depth: options.depth,
+    heads: options.heads,
+    mlpRatio: options.mlpRatio ?? DEFAULTS.mlpRatio,
+  });
+}
+
 /**
  * A ViT encoder. Example: `vit({ patch: 4, width: 192, depth: 6, heads: 3 })`.
  * With literal values the compiler rejects a bad encoder at the offending property:
  * `vit({ patch: 16, width: 768, depth: 12, heads: 5 })` fails with
- * `Type '5' is not assignable to type '"heads 5 does not divide width 768"'`.
+ * `Type 'number' is not assignable to type '"heads 5 does not divide width 768"'`.
  */
 export function vit<const O extends VitOptions>(options: CheckedVit<O>): VitSpec & { readonly patch: O['patch'] } {
-  const o = options as VitOptions;
-  return deepFreeze({
-    kind: 'vit' as const,
-    patch: o.patch,
-    width: o.width,
-    depth: o.depth,
-    heads: o.heads,
-    mlpRatio: o.mlpRatio ?? DEFAULTS.mlpRatio,
-  });
+  return resolveVit(options as VitOptions) as VitSpec & { readonly patch: O['patch'] };
 }
 
 /** ViT-Tiny/16: 192 wide, 12 deep, 3 heads. */
