@@ -10,7 +10,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
@@ -62,6 +62,13 @@ const shapes: Shape[] = [
   { ...plain('fused (bias + relu)', 'relu(x·W+b) [4096,192]x[192,768]', [4096, 192], [192, 768]), bias: 768 },
   { ...plain('fused (bias + relu)', 'relu(x·W+b) [4096,768]x[768,192]', [4096, 768], [768, 192]), bias: 192 },
   ...[17, 65, 257].flatMap((t) => [64, 16].flatMap((hd) => attentionShapes(heads, t, hd))),
+  // Products where stock wins, to show the route rule sends them to stock.
+  plain('route checks', 'x·W [1,768]x[768,768]', [1, 768], [768, 768]),
+  plain('route checks', 'x·W [8,192]x[192,768]', [8, 192], [192, 768]),
+  plain('route checks', 'x·W [256,3]x[3,256]', [256, 3], [3, 256]),
+  plain('route checks', 'x·W [1024,768]x[768,128]', [1024, 768], [768, 128]),
+  plain('route checks', 'tiny batch [192,2,4]x[192,4,2]', [192, 2, 4], [192, 4, 2]),
+  plain('route checks', 'x·Wᵀ [1,768]x[768,768]ᵀ', [1, 768], [768, 768], false, true),
 ];
 
 const minSampleMs = 25;
@@ -188,9 +195,30 @@ function markdown(meta: Record<string, string | number>, rows: readonly Row[]): 
   return lines.join('\n');
 }
 
+/**
+ * Runs stock and kernel matmuls for a while first: V8 compiles wasm with a baseline compiler
+ * and tiers hot functions up in the background, so the first calls are not representative.
+ */
+async function warmUp(): Promise<void> {
+  const a = tf.randomNormal([96, 65, 64]);
+  const b = tf.randomNormal([96, 65, 64]);
+  for (const kernels of [false, true]) {
+    if (kernels) await installKernels({ route: 'always', env: {} });
+    const start = performance.now();
+    while (performance.now() - start < 1500) {
+      for (const [tA, tB] of [[false, true], [true, false]] as const) tf.matMul(a, b, tA, tB).dispose();
+      tf.tidy(() => tf.matMul(tf.reshape(a, [96 * 65, 64]), tf.reshape(b, [96 * 65, 64]), true, false)).dispose();
+    }
+    uninstallKernels();
+  }
+  tf.dispose([a, b]);
+}
+
 async function main(): Promise<void> {
   await tf.setBackend('wasm');
   await tf.ready();
+  const loadBefore = loadavg()[0] ?? NaN;
+  await warmUp();
   const filter = process.argv[2];
   const chosen = filter ? shapes.filter((s) => `${s.group} ${s.name}`.includes(filter)) : shapes;
   const rows: Row[] = [];
@@ -207,6 +235,7 @@ async function main(): Promise<void> {
     node: process.version,
     tfjs: tf.version_core,
     date: new Date().toISOString(),
+    'load average (1 min) before / after': `${loadBefore.toFixed(2)} / ${(loadavg()[0] ?? NaN).toFixed(2)}`,
     command: 'taskset -c 0 npx tsx bench/kernels.ts',
   };
   writeFileSync(new URL('./kernels.json', import.meta.url), JSON.stringify({ ...meta, samples, minSampleMs, rows }, null, 2) + '\n');

@@ -11,9 +11,11 @@ function routed(a: number[], b: number[], tA = false, tB = false, policy: RouteP
   return routeToKernel(call, policy) ? 'kernel' : 'stock';
 }
 
-test('plain 2-D products with many rows go to our kernel, the ones XNNPACK does better stay stock', () => {
+test('large plain 2-D products go to our kernel, the ones XNNPACK does as well or better stay stock', () => {
   assert.equal(routed([4096, 192], [192, 768]), 'kernel');
-  assert.equal(routed([64, 64], [64, 64]), 'kernel');
+  assert.equal(routed([4096, 768], [768, 192]), 'kernel');
+  assert.equal(routed([64, 64], [64, 64]), 'stock');
+  assert.equal(routed([1024, 768], [768, 128]), 'stock');
   assert.equal(routed([1, 768], [768, 768]), 'stock'); // a vector times a matrix
   assert.equal(routed([8, 192], [192, 768]), 'stock');
   assert.equal(routed([256, 3], [3, 256]), 'stock'); // K = 3
