@@ -1,0 +1,58 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import { decodeSpec } from '../dsl/decode.ts';
+import type { MaeSpec } from '../dsl/index.ts';
+import { formatProblem } from '../dsl/problem.ts';
+import { validateSpec } from '../dsl/validate.ts';
+import { compileFile } from './compile/pipeline.ts';
+import { displayPath, formatDiagnostic } from './compile/location.ts';
+import { ModelChecker } from './compile/typecheck.ts';
+import { EXIT, type ExitCode } from './exit.ts';
+
+export type SpecSource =
+  | { readonly ok: true; readonly name: string; readonly spec: MaeSpec }
+  | { readonly ok: false; readonly code: ExitCode; readonly message: string };
+
+let checker: ModelChecker | undefined;
+
+/**
+ * The spec a command runs, from a model file (type-checked, validated; `exportName` picks one
+ * when it exports several) or a JSON spec (decoded and validated). Errors come back as the
+ * text to print and the exit code: 2 for a missing file or an ambiguous choice, 1 for a
+ * model with errors.
+ *
+ * Example: `await loadSpec('/repo/models/mnist-tiny.ts', '/repo')` is
+ * `{ ok: true, name: 'mnistTiny', spec: {...} }`.
+ */
+export async function loadSpec(path: string, cwd: string, exportName?: string): Promise<SpecSource> {
+  const shown = displayPath(path, cwd);
+  if (!existsSync(path)) return { ok: false, code: EXIT.usage, message: `no such file ${shown}` };
+  if (extname(path) === '.json') return fromJson(path, shown);
+  checker ??= new ModelChecker();
+  const result = await compileFile(path, checker);
+  if (result.kind === 'usage') return { ok: false, code: EXIT.usage, message: result.message.replace(path, shown) };
+  if (result.kind === 'errors')
+    return { ok: false, code: EXIT.modelError, message: result.diagnostics.map((d) => formatDiagnostic(d, cwd)).join('\n') };
+  const names = result.specs.map((s) => s.name);
+  const chosen = exportName === undefined ? (result.specs.length === 1 ? result.specs[0] : undefined) : result.specs.find((s) => s.name === exportName);
+  if (!chosen) {
+    const why = exportName === undefined ? `${shown} exports ${names.length} specs; pick one with --export NAME` : `${shown} exports no spec named ${exportName}`;
+    return { ok: false, code: EXIT.usage, message: `${why} (${names.join(', ')})` };
+  }
+  return { ok: true, name: chosen.name, spec: chosen.spec };
+}
+
+function fromJson(path: string, shown: string): SpecSource {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    return { ok: false, code: EXIT.modelError, message: `${shown}: not valid JSON: ${(e as Error).message}` };
+  }
+  const decoded = decodeSpec(json);
+  const problems = E.isLeft(decoded) ? decoded.left : validateSpec(decoded.right);
+  if (problems.length > 0 || E.isLeft(decoded))
+    return { ok: false, code: EXIT.modelError, message: problems.map((p) => `${shown}: error ${p.code} ${formatProblem(p)}`).join('\n') };
+  return { ok: true, name: shown.replace(/\.json$/, ''), spec: decoded.right };
+}

@@ -1,0 +1,71 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { forwardCommand } from '../../cli/commands/forward.ts';
+import { bufferIo } from '../../cli/io.ts';
+import { loadSafetensors, saveSafetensors, toFloat32, toInt32 } from '../../runtime/io/index.ts';
+import { parityFixtures } from '../runtime/fixtures.ts';
+
+const fx = parityFixtures()[0]!;
+const dir = mkdtempSync(join(tmpdir(), 'maec-forward-'));
+const specPath = join(dir, 'spec.json');
+const c = fx.config;
+writeFileSync(
+  specPath,
+  JSON.stringify({
+    encoder: { patch: c.patch_size, width: c.embed_dim, depth: c.depth, heads: c.num_heads, mlpRatio: c.mlp_ratio },
+    decoder: { width: c.decoder_embed_dim, depth: c.decoder_depth, heads: c.decoder_num_heads, mlpRatio: c.mlp_ratio },
+    mask: c.mask_ratio,
+    image: { size: c.img_size, channels: c.in_chans },
+    normPixLoss: c.norm_pix_loss,
+  }),
+);
+const weights = join(fx.dir, 'weights.safetensors');
+const inputs = join(fx.dir, 'inputs.safetensors');
+
+async function forward(...argv: string[]) {
+  const io = bufferIo(dir);
+  const code = await forwardCommand.run(argv, io);
+  return { code, stdout: io.stdout.join(''), stderr: io.stderr.join('') };
+}
+
+test('maec forward writes the official outputs and gradients for the parity fixture', async () => {
+  const out = join(dir, 'out.safetensors');
+  const r = await forward(specPath, '--weights', weights, '--inputs', inputs, '--out', out, '--grads', '--backend', 'cpu');
+  assert.equal(r.code, 0, r.stderr);
+  const got = (await loadSafetensors(out)).tensors;
+  const want = (await loadSafetensors(join(fx.dir, 'expected.safetensors'))).tensors;
+  assert.ok(Math.abs(toFloat32(got.get('loss')!)[0]! - toFloat32(want.get('loss')!)[0]!) < 1e-5);
+  assert.deepEqual(Array.from(toInt32(got.get('ids_restore')!)), Array.from(toInt32(want.get('ids_restore')!)));
+  assert.equal(got.get('ids_restore')!.dtype, 'I64');
+  for (const name of c.grad_params ?? []) assert.ok(got.has(`grad.${name}`), `grad.${name} written`);
+  assert.ok(got.has('pred') && got.has('mask') && got.has('latent') && got.has('noise'));
+});
+
+test('maec forward names a mis-shaped input tensor and writes nothing', async () => {
+  const bad = join(dir, 'bad-inputs.safetensors');
+  await saveSafetensors(bad, new Map([['imgs', { shape: [2, 1, 32, 32], data: new Float32Array(2 * 32 * 32) }]]));
+  const out = join(dir, 'never.safetensors');
+  const r = await forward(specPath, '--weights', weights, '--inputs', bad, '--out', out, '--backend', 'cpu');
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /tensor "imgs" has shape \[2, 1, 32, 32\], expected \[2, 3, 32, 32\]/);
+  assert.equal(existsSync(out), false);
+});
+
+test('maec forward names a missing weight', async () => {
+  const file = await loadSafetensors(weights);
+  const partial = new Map([...file.tensors].filter(([name]) => name !== 'blocks.1.mlp.fc1.weight').map(([n, t]) => [n, { shape: t.shape, data: toFloat32(t) }]));
+  const w = join(dir, 'partial.safetensors');
+  await saveSafetensors(w, partial);
+  const r = await forward(specPath, '--weights', w, '--inputs', inputs, '--out', join(dir, 'x.safetensors'));
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /blocks\.1\.mlp\.fc1\.weight/);
+});
+
+test('maec forward without --weights is a usage error', async () => {
+  const r = await forward(specPath, '--inputs', inputs, '--out', join(dir, 'y.safetensors'));
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /missing --weights/);
+});
