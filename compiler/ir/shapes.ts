@@ -136,5 +136,13 @@ export function inferType(op: Op, inputs: readonly Typed[], param?: Param, input
       if (formatShape(c.shape) !== formatShape(a.shape.slice(0, -1))) return fail(`mask ${formatShape(c.shape)} does not fit pred ${formatShape(a.shape)}`);
       return ok([]);
     }
+    case 'meanTokens': {
+      const err = expectRank('x', a, 3);
+      return err ? fail(err) : ok([a!.shape[0]!, a!.shape[2]!]);
+    }
+    case 'dropPath':
+      if (!a) return fail('dropPath needs an input');
+      if (!(op.rate >= 0 && op.rate < 1)) return fail(`drop path rate must be in [0, 1), got ${op.rate}`);
+      return ok(a.shape, a.dtype);
   }
 }

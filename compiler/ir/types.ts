@@ -81,7 +81,15 @@ export type Op =
   /** Per patch (t - mean) / sqrt(var + eps) with the unbiased variance over the last axis. */
   | { readonly kind: 'normalizePatches'; readonly eps: number }
   /** sum(mask * mean_last((pred - target)^2)) / sum(mask) -> scalar. Inputs: pred, target, mask. */
-  | { readonly kind: 'maskedMse' };
+  | { readonly kind: 'maskedMse' }
+  /** Mean over axis 1: [N, T, D] -> [N, D] (global average pooling of tokens for fine-tuning). */
+  | { readonly kind: 'meanTokens' }
+  /**
+   * Stochastic depth on a residual branch x [N, ...]: in training each sample's branch is
+   * dropped with probability `rate` and kept ones are scaled by 1 / (1 - rate); at evaluation
+   * it is the identity. The draws come from the run, not from the graph.
+   */
+  | { readonly kind: 'dropPath'; readonly rate: number };
 
 export type OpKind = Op['kind'];
 

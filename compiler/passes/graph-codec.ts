@@ -47,6 +47,8 @@ const op = t.union([
   bare('maskReplace'),
   t.type({ kind: t.literal('normalizePatches'), eps: t.number }),
   bare('maskedMse'),
+  bare('meanTokens'),
+  t.type({ kind: t.literal('dropPath'), rate: t.number }),
 ]);
 
 const node = t.type({ id: t.string, op, inputs: t.readonlyArray(t.string), shape, dtype });

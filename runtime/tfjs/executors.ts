@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Node, OpKind } from '../../compiler/ir/types.ts';
 import { attention } from './ops/attention.ts';
+import { dropPath, meanTokens } from './ops/classify.ts';
 import { gelu } from './ops/gelu.ts';
 import { layerNorm } from './ops/layer-norm.ts';
 import { linear } from './ops/linear.ts';
@@ -15,6 +16,11 @@ export interface ExecContext {
   readonly rules: LoweringRules;
   /** The batch size N of this run. */
   readonly batch: number;
+  /**
+   * Training only: the per-sample keep draws [N] (1 keep, 0 drop) of a `dropPath` node, by node
+   * id. Absent (evaluation, or `lower`'s programs), every `dropPath` is the identity.
+   */
+  readonly dropPathKeep?: (nodeId: string) => tf.Tensor | undefined;
 }
 
 type Executor<K extends OpKind> = (node: Node & { op: Extract<Node['op'], { kind: K }> }, inputs: readonly tf.Tensor[], ctx: ExecContext) => tf.Tensor;
@@ -36,4 +42,6 @@ export const EXECUTORS: { readonly [K in Exclude<OpKind, 'input' | 'param'>]: Ex
   maskReplace: (_node, [x, mask, token]) => maskReplace(x!, mask!, token!),
   normalizePatches: (node, [target]) => normalizePatches(target!, node.op.eps),
   maskedMse: (_node, [pred, target, mask]) => maskedMse(pred!, target!, mask!),
+  meanTokens: (_node, [x]) => meanTokens(x!),
+  dropPath: (node, [x], ctx) => dropPath(x!, node.op.rate, ctx.dropPathKeep?.(node.id)),
 });
