@@ -29,7 +29,8 @@ test('a boolean flag given a value, or any flag given twice, is an error', () =>
 });
 
 test('-h and --help ask for help; arguments after -- are positionals', () => {
-  assert.equal(parseArgs(['-h'], FLAGS).ok && parseArgs(['-h'], FLAGS).help, true);
+  const parsed = parseArgs(['-h'], FLAGS);
+  assert.ok(parsed.ok && parsed.help);
   assert.deepEqual(parseArgs(['--', '--json'], FLAGS), { ok: true, positionals: ['--json'], flags: {}, help: false });
 });
 

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ROOT, runCli, transcript } from './run-cli.ts';
+
+/**
+ * The CLI's output for every model file and every broken fixture, compared with
+ * tests/compiler/golden/<name>.txt. `UPDATE_GOLDEN=1 node scripts/test.mjs compiler/cli/golden`
+ * rewrites the files; review the diff before committing it.
+ */
+const update = process.env['UPDATE_GOLDEN'] === '1';
+const goldenDir = join(ROOT, 'tests/compiler/golden');
+
+const files = (dir: string) =>
+  readdirSync(join(ROOT, dir))
+    .filter((f) => f.endsWith('.ts'))
+    .sort()
+    .map((f) => `${dir}/${f}`);
+
+const cases: { readonly golden: string; readonly argv: readonly string[] }[] = [
+  { golden: 'help', argv: ['--help'] },
+  { golden: 'compile-help', argv: ['compile', '--help'] },
+  { golden: 'unknown-flag', argv: ['compile', 'models/mnist-tiny.ts', '--verbose'] },
+  { golden: 'missing-file', argv: ['compile', 'models/nowhere.ts'] },
+  ...files('models').map((f) => ({ golden: `models-${f.slice('models/'.length, -3)}`, argv: ['compile', f] })),
+  ...[...files('tests/compiler/fixtures'), ...files('tests/compiler/fixtures/.tsc-skips')].map((f) => ({
+    golden: `fixture-${f.split('/').pop()!.slice(0, -3)}`,
+    argv: ['compile', f],
+  })),
+  { golden: 'json-mnist-tiny', argv: ['compile', 'models/mnist-tiny.ts', '--json'] },
+];
+
+for (const { golden, argv } of cases)
+  test(`maec ${argv.join(' ')} prints what golden/${golden}.txt holds`, async () => {
+    const actual = transcript(argv, await runCli(argv));
+    const path = join(goldenDir, `${golden}.txt`);
+    if (update || !existsSync(path)) {
+      writeFileSync(path, actual);
+      if (!update) assert.fail(`wrote missing golden ${golden}.txt; rerun to compare`);
+      return;
+    }
+    assert.equal(actual, readFileSync(path, 'utf8'));
+  });
