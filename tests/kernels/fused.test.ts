@@ -7,7 +7,7 @@ import { randomTensor, useWasm } from './reference.ts';
 
 await useWasm();
 
-type Activation = 'linear' | 'relu' | 'relu6' | 'leakyrelu' | 'elu';
+type Activation = 'linear' | 'relu' | 'relu6' | 'leakyrelu' | 'elu' | 'sigmoid' | 'prelu';
 
 interface Case {
   readonly batch: number;
@@ -23,6 +23,7 @@ function operands(c: Case): tf.Tensor[] {
     randomTensor(rng, c.transposeA ? [c.batch, 37, 19] : [c.batch, 19, 37]),
     randomTensor(rng, c.transposeB ? [c.batch, 23, 37] : [c.batch, 37, 23]),
     tf.tidy(() => tf.mul(randomTensor(rng, [23]), 4)), // large enough to move values across relu6's bounds
+    randomTensor(rng, [23]), // prelu weights
   ];
 }
 
@@ -30,13 +31,14 @@ function operands(c: Case): tf.Tensor[] {
 async function fused(c: Case, kernels: boolean): Promise<Float32Array> {
   if (kernels) await installKernels({ route: 'always', env: {} });
   try {
-    const [a, b, bias] = operands(c);
+    const [a, b, bias, alpha] = operands(c);
     const out = tf.fused.matMul({
       a: a!, b: b!, transposeA: c.transposeA, transposeB: c.transposeB,
       bias: c.bias ? bias : undefined, activation: c.activation, leakyreluAlpha: 0.3,
+      preluActivationWeights: c.activation === 'prelu' ? alpha : undefined,
     });
     const values = out.dataSync() as Float32Array;
-    tf.dispose([a!, b!, bias!, out]);
+    tf.dispose([a!, b!, bias!, alpha!, out]);
     return values;
   } finally {
     uninstallKernels();
@@ -46,10 +48,10 @@ async function fused(c: Case, kernels: boolean): Promise<Float32Array> {
 /** The same computation as separate stock ops: matMul, add, activation. */
 function composed(c: Case): Float32Array {
   return tf.tidy(() => {
-    const [a, b, bias] = operands(c);
+    const [a, b, bias, alpha] = operands(c);
     let x = tf.matMul(a!, b!, c.transposeA, c.transposeB);
     if (c.bias) x = tf.add(x, bias!);
-    const activated = { linear: x, relu: tf.relu(x), relu6: tf.relu6(x), leakyrelu: tf.leakyRelu(x, 0.3), elu: tf.elu(x) }[c.activation];
+    const activated = { linear: x, relu: tf.relu(x), relu6: tf.relu6(x), leakyrelu: tf.leakyRelu(x, 0.3), elu: tf.elu(x), sigmoid: tf.sigmoid(x), prelu: tf.prelu(x, alpha!) }[c.activation];
     return activated.dataSync() as Float32Array;
   });
 }
@@ -76,13 +78,15 @@ test('fused matMul without bias equals matMul and relu', async () => {
   assert.ok(worstRelative(composed(c), await fused(c, true)) <= 1e-5);
 });
 
-test('fused matMul with elu (applied after the kernel) equals the separate ops, batched, any transpose', async () => {
-  for (const [transposeA, transposeB] of flags) {
-    const c: Case = { batch: 2, activation: 'elu', bias: true, transposeA, transposeB };
-    const worst = worstRelative(composed(c), await fused(c, true));
-    assert.ok(worst <= 1e-5, `transposeA=${transposeA} transposeB=${transposeB}: relative difference ${worst}`);
-  }
-});
+for (const activation of ['elu', 'sigmoid', 'prelu'] as const) {
+  test(`fused matMul with ${activation} (applied after the kernel) equals the separate ops, batched, any transpose`, async () => {
+    for (const [transposeA, transposeB] of flags) {
+      const c: Case = { batch: 2, activation, bias: true, transposeA, transposeB };
+      const worst = worstRelative(composed(c), await fused(c, true));
+      assert.ok(worst <= 1e-5, `transposeA=${transposeA} transposeB=${transposeB}: relative difference ${worst}`);
+    }
+  });
+}
 
 test('on a batch of one without transposes, where the stock fused kernel is right, ours equals it', async () => {
   // Stock tfjs-wasm 4.22 _FusedMatMul is wrong for any transpose flag or a batch above one;
