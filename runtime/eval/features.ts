@@ -1,0 +1,46 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Graph } from '../../compiler/ir/types.ts';
+import type { Dataset, Split } from '../data/index.ts';
+import { lower } from '../tfjs/program.ts';
+
+/** Labelled feature vectors of one split: features [N, D] row-major, labels [N]. */
+export interface FeatureSet {
+  readonly features: Float32Array;
+  readonly labels: Int32Array;
+  readonly dim: number;
+}
+
+export interface ExtractOptions {
+  readonly batchSize: number;
+  /** Use only the first `limit` images of the split. */
+  readonly limit?: number;
+  /** Called after each batch with the images done so far. */
+  readonly onBatch?: (done: number, total: number) => void;
+}
+
+/**
+ * The cls token of a frozen encoder (`buildGraph(spec, 'encoder')`, after the final norm) for
+ * every image of a split, in order, without augmentation: the linear probe's input feature.
+ */
+export async function extractClsFeatures(dataset: Dataset, split: Split, encoder: Graph, params: ReadonlyMap<string, tf.Tensor>, options: ExtractOptions): Promise<FeatureSet> {
+  const { imageSize: s, channels: c, encoderWidth: dim } = encoder.meta;
+  const total = Math.min(dataset.splits[split], options.limit ?? Infinity);
+  const features = new Float32Array(total * dim);
+  const labels = new Int32Array(total);
+  const program = lower(encoder);
+  let done = 0;
+  const stream = dataset.batches(split, { batchSize: options.batchSize, imageSize: s, channels: c, seed: 0, epoch: 0, augment: 'none', dropLast: false, shuffle: false, ...(options.limit !== undefined ? { limit: options.limit } : {}) });
+  for await (const batch of stream) {
+    const cls = tf.tidy(() => {
+      const imgs = tf.tensor(batch.images, [batch.size, c, s, s]);
+      const { latent } = program.run(params, { imgs }, ['latent']); // [B, 1+L, D]
+      return tf.reshape(tf.slice(latent!, [0, 0, 0], [batch.size, 1, dim]), [batch.size, dim]); // [B, D]
+    });
+    features.set(await cls.data(), done * dim);
+    cls.dispose();
+    labels.set(batch.labels, done);
+    done += batch.size;
+    options.onBatch?.(done, total);
+  }
+  return { features: features.subarray(0, done * dim), labels: labels.subarray(0, done), dim };
+}
