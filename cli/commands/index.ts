@@ -1,9 +1,12 @@
 import type { Command } from '../command.ts';
 import { compileCommand } from './compile.ts';
+import { pretrainCommand } from './pretrain.ts';
+import { finetuneCommand } from './finetune.ts';
 import { forwardCommand } from './forward.ts';
+import { probeCommand } from './probe.ts';
 
 /**
  * Every subcommand, in the order the help lists them. A new command is one file under
  * cli/commands/ and one entry here.
  */
-export const COMMANDS: readonly Command[] = Object.freeze([compileCommand, forwardCommand]);
+export const COMMANDS: readonly Command[] = Object.freeze([compileCommand, forwardCommand, probeCommand, finetuneCommand]);

@@ -1,0 +1,132 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { buildGraph } from '../../compiler/build/mae.ts';
+import { BACKENDS, useBackend, type BackendName } from '../../runtime/backend.ts';
+import { openDataset } from '../../runtime/data/index.ts';
+import { confusionOf } from '../../runtime/eval/confusion.ts';
+import { extractClsFeatures } from '../../runtime/eval/features.ts';
+import { metricsLog } from '../../runtime/eval/metrics-log.ts';
+import { loadPretrained, checkpointPath } from '../../runtime/eval/pretrained.ts';
+import { PROBE_DEFAULTS, probePredict, trainProbe, type ProbeConfig } from '../../runtime/eval/probe.ts';
+import { progress } from '../../runtime/eval/progress.ts';
+import { writeResults } from '../../runtime/eval/report.ts';
+import { initialValue } from '../../runtime/init.ts';
+import { Rng } from '../../runtime/rng.ts';
+import { describeFlags, parseArgs } from '../args.ts';
+import type { Command } from '../command.ts';
+import { EXIT, type ExitCode } from '../exit.ts';
+import type { Io } from '../io.ts';
+import { intFlag, numberFlag, outDirFor } from '../../runtime/eval/options.ts';
+
+const FLAGS = {
+  data: { kind: 'string', value: 'SRC', help: 'labelled dataset source (required), e.g. fashion-mnist, synthetic:classes=4' },
+  epochs: { kind: 'string', value: 'N', help: `probe epochs (default ${PROBE_DEFAULTS.epochs})` },
+  batch: { kind: 'string', value: 'B', help: `batch size (default ${PROBE_DEFAULTS.batchSize})` },
+  blr: { kind: 'string', value: 'X', help: `base lr, lr = blr * B / 256 (default ${PROBE_DEFAULTS.blr})` },
+  warmup: { kind: 'string', value: 'E', help: `warmup epochs (default ${PROBE_DEFAULTS.warmupEpochs})` },
+  'train-limit': { kind: 'string', value: 'N', help: 'use only the first N training images' },
+  'test-limit': { kind: 'string', value: 'N', help: 'use only the first N test images' },
+  seed: { kind: 'string', value: 'S', help: 'seed of the head init and batch order (default 0)' },
+  out: { kind: 'string', value: 'DIR', help: 'results folder (default: <run>/probe)' },
+  backend: { kind: 'string', value: 'NAME', help: 'tensorflow, wasm or cpu (default: the fastest available)' },
+} as const;
+
+const HELP = `usage: maec probe <run dir | checkpoint.safetensors> --data SRC [flags]
+
+Linear probe of a pretrained MAE encoder (MAE-SPEC "Linear probe"): the frozen encoder's cls
+token (after the final norm) feeds BatchNorm1d(affine=False, eps 1e-6) and a linear head
+(init std 0.01) trained with LARS (momentum 0.9, no weight decay), blr 0.1, warmup then cosine.
+The encoder is frozen, so features are extracted once (no augmentation) and the head trains
+on them. Reports top-1 and per-class accuracy on the test split and writes result.json,
+confusion.png and metrics.jsonl to the results folder.
+
+flags:
+${describeFlags(FLAGS)}
+
+exit status: 0 done, 1 unusable checkpoint or data, 2 usage error.
+
+examples:
+  maec probe runs/fashion --data fashion-mnist
+  maec probe runs/tiny/checkpoint.safetensors --data synthetic:classes=4 --epochs 20
+`;
+
+function usage(io: Io, message: string): ExitCode {
+  io.err(`maec probe: ${message}\nrun 'maec probe --help' for usage\n`);
+  return EXIT.usage;
+}
+
+/** `maec probe`: see HELP. */
+export const probeCommand: Command = {
+  name: 'probe',
+  summary: 'linear probe of a pretrained encoder on a labelled dataset',
+  help: HELP,
+  async run(argv, io) {
+    const args = parseArgs(argv, FLAGS);
+    if (!args.ok) return usage(io, args.error);
+    if (args.help) {
+      io.out(HELP);
+      return EXIT.ok;
+    }
+    if (args.positionals.length !== 1) return usage(io, args.positionals.length === 0 ? 'missing <run dir | checkpoint.safetensors>' : `expected one run, got ${args.positionals.length}`);
+    const f = args.flags;
+    if (f.data === undefined) return usage(io, 'missing --data SRC');
+    const backendArg = f.backend as BackendName | undefined;
+    if (backendArg !== undefined && !BACKENDS.includes(backendArg)) return usage(io, `unknown backend ${backendArg}: expected one of ${BACKENDS.join(', ')}`);
+    const parsed = {
+      epochs: intFlag(f.epochs, 'epochs', PROBE_DEFAULTS.epochs, 1),
+      batchSize: intFlag(f.batch, 'batch', PROBE_DEFAULTS.batchSize, 1),
+      blr: numberFlag(f.blr, 'blr', PROBE_DEFAULTS.blr),
+      warmupEpochs: numberFlag(f.warmup, 'warmup', PROBE_DEFAULTS.warmupEpochs),
+      seed: intFlag(f.seed, 'seed', 0, 0),
+      trainLimit: intFlag(f['train-limit'], 'train-limit', 0, 1),
+      testLimit: intFlag(f['test-limit'], 'test-limit', 0, 1),
+    };
+    for (const v of Object.values(parsed)) if (typeof v === 'string') return usage(io, v);
+    const p = parsed as { [K in keyof typeof parsed]: number };
+    if (p.warmupEpochs > p.epochs) return usage(io, `--warmup must be at most --epochs (${p.epochs}), got ${p.warmupEpochs}`);
+    const config: ProbeConfig = { epochs: p.epochs, batchSize: p.batchSize, blr: p.blr, warmupEpochs: p.warmupEpochs, seed: p.seed };
+
+    const runArg = resolve(io.cwd, args.positionals[0]!);
+    let pretrained;
+    let dataset;
+    try {
+      pretrained = await loadPretrained(runArg);
+      dataset = await openDataset(f.data);
+    } catch (e) {
+      io.err(`maec probe: ${(e as Error).message}\n`);
+      return EXIT.modelError;
+    }
+    if (dataset.numClasses === null) {
+      io.err(`maec probe: ${f.data} has no labels; a probe needs a labelled dataset\n`);
+      return EXIT.modelError;
+    }
+    const outDir = f.out !== undefined ? resolve(io.cwd, f.out) : outDirFor(checkpointPath(runArg), 'probe');
+    mkdirSync(outDir, { recursive: true });
+    const choice = await useBackend(backendArg);
+    io.err(`backend: ${choice.name} (${choice.reason})\n`);
+    const encoder = buildGraph(pretrained.spec, 'encoder');
+    const rng = Rng.fromSeed(0);
+    const params = new Map(encoder.params.map((q) => [q.name, tf.tensor(pretrained.weights.get(q.name) ?? initialValue(q, rng), [...q.shape])]));
+    const bar = progress((t) => io.err(t), process.stderr.isTTY === true);
+    const log = metricsLog(join(outDir, 'metrics.jsonl'));
+    const t0 = performance.now();
+    const limit = (n: number) => (n > 0 ? { limit: n } : {});
+    const train = await extractClsFeatures(dataset, 'train', encoder, params, { batchSize: 256, ...limit(p.trainLimit), onBatch: (d, t) => bar.update(d, t, 'train features') });
+    const test = await extractClsFeatures(dataset, 'test', encoder, params, { batchSize: 256, ...limit(p.testLimit), onBatch: (d, t) => bar.update(d, t, 'test features') });
+    tf.dispose([...params.values()]);
+    const featureSeconds = (performance.now() - t0) / 1000;
+    bar.line(`features: ${train.labels.length} train, ${test.labels.length} test, dim ${train.dim} (${featureSeconds.toFixed(1)} s)`);
+    const probe = trainProbe(train, dataset.numClasses, config, (epoch, loss) => {
+      log({ kind: 'epoch', epoch, train_loss: loss, seconds: (performance.now() - t0) / 1000 });
+      bar.update(epoch + 1, config.epochs, `probe loss ${loss.toFixed(4)}`);
+    });
+    const confusion = confusionOf(test.labels, probePredict(probe, test), dataset.numClasses);
+    const seconds = (performance.now() - t0) / 1000;
+    const text = await writeResults(outDir, confusion, dataset.classNames, { mode: 'probe', checkpoint: pretrained.file, data: f.data, config, seconds, feature_seconds: featureSeconds });
+    bar.line(`linear probe on ${f.data} test (${test.labels.length} images), ${seconds.toFixed(1)} s:`);
+    io.out(text);
+    io.err(`wrote ${join(outDir, 'result.json')} and confusion.png\n`);
+    return EXIT.ok;
+  },
+};
