@@ -3,10 +3,10 @@ import { serializeGraph } from '../../compiler/index.ts';
 import { describeFlags, parseArgs } from '../args.ts';
 import type { Command } from '../command.ts';
 import { fileSafe, writeAllOrNothing, type OutFile } from '../compile/out.ts';
-import { compileFile, type CompiledSpec } from '../compile/pipeline.ts';
+import type { CompiledSpec } from '../compile/pipeline.ts';
 import { displayPath, formatDiagnostic, type Diagnostic } from '../compile/location.ts';
 import { summaryTable } from '../compile/summary.ts';
-import { ModelChecker } from '../compile/typecheck.ts';
+import type { ModelChecker } from '../compile/typecheck.ts';
 import { EXIT, type ExitCode } from '../exit.ts';
 import type { Io } from '../io.ts';
 
@@ -54,7 +54,10 @@ export const compileCommand: Command = {
     }
     if (args.positionals.length !== 1) return usage(io, args.positionals.length === 0 ? 'missing <file.ts>' : `expected one file, got ${args.positionals.length}`);
     const path = resolve(io.cwd, args.positionals[0]!);
-    checker ??= new ModelChecker();
+    // Loaded here, not at startup: ts-morph and the compiler cost a second that `maec --help`
+    // and the other commands should not pay.
+    const { compileFile } = await import('../compile/pipeline.ts');
+    checker ??= new (await import('../compile/typecheck.ts')).ModelChecker();
     const result = await compileFile(path, checker);
     const shown = displayPath(path, io.cwd);
     if (result.kind === 'usage') return usage(io, result.message.replace(path, shown));

@@ -16,28 +16,35 @@ function maec(...args: string[]): Promise<{ code: number | null; stdout: string;
   });
 }
 
+// Started together at load, so the processes overlap; each test awaits its own.
+const compiles = maec('compile', 'models/mnist-tiny.ts');
+const broken = maec('compile', 'tests/compiler/fixtures/.tsc-skips/type-errors.ts');
+const unknownFlag = maec('compile', 'models/mnist-tiny.ts', '--jsonn');
+const unknownCommand = maec('compil');
+const help = maec('--help');
+
 test('exit 0 when every spec compiles', async () => {
-  const run = await maec('compile', 'models/mnist-tiny.ts');
+  const run = await compiles;
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /mnistTiny/);
 });
 
 test('exit 1 when the model has errors', async () => {
-  const run = await maec('compile', 'tests/compiler/fixtures/.tsc-skips/type-errors.ts');
+  const run = await broken;
   assert.equal(run.code, 1);
   assert.match(run.stderr, /^tests\/compiler\/fixtures\/\.tsc-skips\/type-errors\.ts:\d+:\d+ error TS\d+ /m);
 });
 
 test('exit 2 on an unknown flag, with a message naming it', async () => {
-  const run = await maec('compile', 'models/mnist-tiny.ts', '--jsonn');
+  const run = await unknownFlag;
   assert.equal(run.code, 2);
   assert.match(run.stderr, /unknown flag --jsonn/);
 });
 
 test('exit 2 on an unknown command, and exit 0 for --help', async () => {
-  const [bad, help] = await Promise.all([maec('compil'), maec('--help')]);
+  const [bad, ok] = await Promise.all([unknownCommand, help]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /unknown command compil/);
-  assert.equal(help.code, 0);
-  assert.match(help.stdout, /^ {2}compile {2}/m);
+  assert.equal(ok.code, 0);
+  assert.match(ok.stdout, /^ {2}compile {2}/m);
 });
