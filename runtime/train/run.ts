@@ -1,0 +1,135 @@
+/**
+ * A whole pretraining run in a run folder: set up (new or resumed), train, and leave behind
+ * spec.json, metrics.jsonl, checkpoint.safetensors, reconstructions/epoch-NNN.png and loss.png.
+ * Everything the run writes goes through atomic replacement except metrics lines, which are
+ * appended and cut back on resume.
+ */
+import { writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { buildGraph } from '../../compiler/build/mae.ts';
+import type { MaeSpec } from '../../dsl/index.ts';
+import { checkCompatibility, type Dataset } from '../data/index.ts';
+import { writeLineChart } from '../image/index.ts';
+import { writeFileAtomic } from '../io/index.ts';
+import { initialParams } from '../init.ts';
+import { Rng } from '../rng.ts';
+import { lower } from '../tfjs/program.ts';
+import { checkedParams, readCheckpoint, saveCheckpoint, type AtomicWriter, type Position } from '../checkpoint/index.ts';
+import { EtaEstimator, type Reporter } from '../progress/index.ts';
+import { TrainError } from './errors.ts';
+import { fixedImages } from './fixed-images.ts';
+import type { PretrainHyper } from './hyper.ts';
+import { runLoop, stepsPerEpoch, type LoopResult, type StepRecord } from './loop.ts';
+import { appendMetric, readMetrics, truncateMetrics } from './metrics.ts';
+import { createModelState, readMoments, readParams } from './model-state.ts';
+import { reconstructionRows, writeReconstructionGrid } from './reconstruction.ts';
+import { checkResumable, createRunDir, reconstructionPath, runFiles } from './run-dir.ts';
+
+export interface PretrainOptions {
+  readonly spec: MaeSpec;
+  readonly dataset: Dataset;
+  /** The data source string, recorded in the checkpoint. */
+  readonly data: string;
+  readonly hyper: PretrainHyper;
+  readonly dir: string;
+  readonly resume: boolean;
+  readonly backend: string;
+  readonly reporter: Reporter;
+  /** Polled after each step (Ctrl-C sets it). */
+  readonly interrupted?: () => boolean;
+  /** Stop (with a checkpoint) after this many steps in this invocation. */
+  readonly maxSteps?: number;
+  /** Use only the first N training images. */
+  readonly limit?: number;
+  /** Checkpoint writer (tests inject failures). */
+  readonly write?: AtomicWriter;
+}
+
+export interface PretrainResult {
+  readonly result: LoopResult;
+  readonly lastLoss: number | undefined;
+}
+
+/** Runs (or resumes) the pretraining described by `o`; TrainError for everything the user can fix. */
+export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
+  const files = runFiles(o.dir);
+  const graph = buildGraph(o.spec, 'pretrain');
+  const meta = graph.meta;
+  const incompatible = checkCompatibility(o.dataset, { channels: meta.channels, imageSize: meta.imageSize });
+  if (incompatible) throw new TrainError('TRAIN004', `${incompatible.message} (model: ${meta.channels} channel(s), ${meta.imageSize}x${meta.imageSize})`);
+
+  const initRng = Rng.fromSeed(o.hyper.seed);
+  const init = initialParams(graph.params, initRng);
+  let rng = initRng.fork();
+  let start: Position = { step: 0, epoch: 0, batchInEpoch: 0 };
+  let values: ReadonlyMap<string, Float32Array> = init;
+  let moments: ReadonlyMap<string, Float32Array> | undefined;
+  if (o.resume) {
+    checkResumable(files);
+    const ckpt = await readCheckpoint(files.checkpoint).catch((e: Error) => {
+      throw new TrainError('TRAIN003', e.message);
+    });
+    values = checkedParams(ckpt, graph.params, init);
+    moments = ckpt.moments;
+    start = ckpt.meta.position;
+    rng = Rng.fromState(ckpt.meta.rng);
+    await truncateMetrics(files.metrics, start.step);
+  } else {
+    createRunDir(files);
+    await writeFileAtomic(files.spec, `${JSON.stringify(o.spec, null, 2)}\n`);
+    writeFileSync(files.metrics, '');
+  }
+
+  const program = lower(graph);
+  const state = createModelState(graph, values);
+  try {
+    if (moments) state.optimizer.load(moments, start.step);
+    const shown = await fixedImages(o.dataset, meta, o.hyper.seed);
+    const images = Math.min(o.dataset.splits.train, o.limit ?? Infinity);
+    const totalSteps = stepsPerEpoch(images, o.hyper).steps * o.hyper.epochs;
+    const eta = new EtaEstimator();
+    let lastLoss: number | undefined;
+    let stepsThisRun = 0;
+    let lastTime = performance.now();
+
+    const checkpoint = async (position: Position) => {
+      const data = readParams(graph, state);
+      const params = new Map(graph.params.map((p) => [p.name, { shape: p.shape, data: data.get(p.name)! }]));
+      const content = {
+        params,
+        moments: readMoments(state),
+        meta: { position, rng: rng.state(), spec: o.spec, data: o.data, stats: o.dataset.stats, hyper: o.hyper, backend: o.backend },
+      };
+      await saveCheckpoint(files.checkpoint, content, o.write);
+    };
+    const onStep = (r: StepRecord) => {
+      appendMetric(files.metrics, r);
+      lastLoss = r.loss;
+      stepsThisRun += 1;
+      const now = performance.now();
+      eta.add((now - lastTime) / 1000);
+      lastTime = now;
+      o.reporter.update({ ...r, totalSteps, epochs: o.hyper.epochs, etaSeconds: eta.secondsLeft(totalSteps - r.step) });
+    };
+    const onEpochEnd = async (epoch: number) => {
+      const path = reconstructionPath(files, epoch);
+      await writeReconstructionGrid(path, reconstructionRows(program, state.params, shown.images, shown.noise), meta, o.dataset.stats);
+      o.reporter.note(`epoch ${epoch}/${o.hyper.epochs} done: checkpoint saved, reconstructions in ${relative(process.cwd(), path)}`);
+      lastTime = performance.now();
+    };
+    const shouldStop = () => (o.interrupted?.() ?? false) || (o.maxSteps !== undefined && stepsThisRun >= o.maxSteps);
+
+    const result = await runLoop({ program, state, dataset: o.dataset, hyper: o.hyper, rng, start, ...(o.limit !== undefined ? { limit: o.limit } : {}) }, { onStep, checkpoint, onEpochEnd, shouldStop });
+    await writeLossChart(files.metrics, files.lossChart);
+    return { result, lastLoss };
+  } finally {
+    state.dispose();
+  }
+}
+
+/** loss.png from every record of metrics.jsonl. */
+async function writeLossChart(metrics: string, path: string): Promise<void> {
+  const records = readMetrics(metrics);
+  if (records.length === 0) return;
+  await writeLineChart(path, [{ label: 'loss', x: records.map((r) => r.epoch), y: records.map((r) => r.loss) }], { title: 'MAE pretraining loss', xLabel: 'epoch', yLabel: 'loss (masked patches)' });
+}

@@ -1,0 +1,61 @@
+/**
+ * One optimizer step with gradient accumulation, as the official engine_pretrain: each of the
+ * A micro-batches contributes loss / A to the gradient (so the update sees the mean gradient),
+ * and AdamW applies once with the step's learning rate. The losses are checked before the
+ * update, so a NaN never reaches the parameters.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Program } from '../tfjs/program.ts';
+import type { ModelState } from './model-state.ts';
+
+/** One micro-batch: images [B, C, S, S] and masking noise [B, L], both normalised/uniform. */
+export interface MicroBatch {
+  readonly images: Float32Array;
+  readonly noise: Float32Array;
+  readonly size: number;
+}
+
+export type StepOutcome = { readonly ok: true; readonly loss: number } | { readonly ok: false; readonly loss: number };
+
+/**
+ * Runs the micro-batches, and if every loss is finite applies the mean gradient with `lr`.
+ * Returns the mean loss of the micro-batches (the logged value), `ok: false` when one was not
+ * finite (nothing was applied).
+ */
+export function optimizerStep(program: Program, state: ModelState, micro: readonly MicroBatch[], lr: number): StepOutcome {
+  const { channels: C, imageSize: S, numPatches: L } = program.graph.meta;
+  let sum: Map<string, tf.Tensor> | undefined;
+  let lossSum = 0;
+  let finite = true;
+  try {
+    for (const m of micro) {
+      const imgs = tf.tensor(m.images, [m.size, C, S, S]);
+      const noise = tf.tensor(m.noise, [m.size, L]);
+      const { loss, grads } = program.lossAndGrads(state.params, { imgs, noise });
+      const value = loss.dataSync()[0]!;
+      tf.dispose([imgs, noise, loss]);
+      lossSum += value;
+      if (!Number.isFinite(value)) finite = false;
+      if (!sum) sum = grads;
+      else {
+        for (const [name, g] of grads) {
+          const prev = sum.get(name)!;
+          sum.set(name, tf.add(prev, g));
+          tf.dispose([prev, g]);
+        }
+      }
+      if (!finite) break;
+    }
+    const loss = lossSum / micro.length;
+    if (!finite || !sum) return { ok: false, loss };
+    if (micro.length === 1) state.optimizer.apply(sum, lr);
+    else {
+      const mean = new Map([...sum].map(([name, g]) => [name, tf.div(g, micro.length)]));
+      state.optimizer.apply(mean, lr);
+      tf.dispose([...mean.values()]);
+    }
+    return { ok: true, loss };
+  } finally {
+    if (sum) tf.dispose([...sum.values()]);
+  }
+}
