@@ -12,10 +12,10 @@ export type Report<O, E extends ShapeError, Strip extends string = ''> = Place<O
 
 /** Whether O has a property at the dotted path P. */
 type Has<O, P extends string> = P extends `${infer H}.${infer R}`
-  ? O extends { readonly [K in H]: infer V }
-    ? Has<V, R>
+  ? H extends keyof O
+    ? Has<O[H], R>
     : false
-  : O extends { readonly [K in P]: unknown }
+  : P extends keyof O
     ? true
     : false;
 
@@ -39,7 +39,7 @@ type Placed<O, E extends ShapeError, Strip extends string> = E extends [infer At
 
 type Place<O, E extends [string, string]> = [E] extends [never]
   ? O
-  : { readonly [K in keyof O]: K extends string ? Replace<O[K], K, E> : O[K] };
+  : NoInfer<{ readonly [K in keyof O]: K extends string ? Replace<O[K], K, E> : O[K] }>;
 
 type Replace<T, K extends string, E extends [string, string]> = [Extract<E, [K, string]>] extends [never]
   ? Place<T, Inner<E, K>>

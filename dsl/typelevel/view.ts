@@ -24,19 +24,24 @@ export interface View {
 export type FieldId = keyof View;
 
 /**
- * The type at a dotted path of O, or D where O has no such property. Distributes over unions, so
- * an optional property contributes D alongside its declared type (and then steps aside unless
- * both are the same literal).
+ * The type of O[A][B], or D where O has no such property. A property whose type is a union
+ * (an optional one, say) shares no key with `undefined`, so it reads as D: the defaults are
+ * sound together, so this can only make the type level accept, never reject.
  */
-export type Get<O, P extends string, D> = O extends unknown
-  ? P extends `${infer H}.${infer R}`
-    ? H extends keyof O
-      ? Get<O[H], R, D>
-      : D
-    : P extends keyof O
-      ? O[P]
-      : D
-  : never;
+type At<O, A extends string, B extends string, D> = A extends keyof O ? (B extends keyof O[A] ? O[A][B] : D) : D;
+
+type Top<O, A extends string, D> = A extends keyof O ? O[A] : D;
+
+/** A mask written as a bare number is its ratio. */
+type MaskRatio<O, D> = 'mask' extends keyof O
+  ? O['mask' & keyof O] extends infer M
+    ? M extends number
+      ? M
+      : 'ratio' extends keyof M
+        ? M['ratio' & keyof M]
+        : D
+    : D
+  : D;
 
 /** The defaults of dsl/defaults.ts as literal types (mask ratio 0.75, decoder 512/8/16, image 224). */
 export interface DefaultView extends View {
@@ -58,21 +63,22 @@ export interface DefaultView extends View {
 /** A view where nothing literal is known; every check steps aside. */
 export type NumberView = { readonly [K in FieldId]: number };
 
-/**
- * The view of mae()-style options O (or a variant's overrides) laid over a fallback view.
- * A mask given as a bare number is its ratio.
- */
-export type ViewOf<O, Fallback extends View> = {
-  readonly [K in FieldId]: K extends 'mask.ratio'
-    ? Get<O, 'mask', never> extends infer M
-      ? [M] extends [never]
-        ? Fallback[K]
-        : M extends number
-          ? M
-          : Get<M, 'ratio', Fallback[K]>
-      : never
-    : Get<O, K, Fallback[K]>;
-};
+/** The view of mae()-style options O (or a variant's overrides) laid over a fallback view F. */
+export interface ViewOf<O, F extends View> extends View {
+  readonly 'encoder.patch': At<O, 'encoder', 'patch', F['encoder.patch']>;
+  readonly 'encoder.width': At<O, 'encoder', 'width', F['encoder.width']>;
+  readonly 'encoder.depth': At<O, 'encoder', 'depth', F['encoder.depth']>;
+  readonly 'encoder.heads': At<O, 'encoder', 'heads', F['encoder.heads']>;
+  readonly 'encoder.mlpRatio': At<O, 'encoder', 'mlpRatio', F['encoder.mlpRatio']>;
+  readonly 'decoder.width': At<O, 'decoder', 'width', F['decoder.width']>;
+  readonly 'decoder.depth': At<O, 'decoder', 'depth', F['decoder.depth']>;
+  readonly 'decoder.heads': At<O, 'decoder', 'heads', F['decoder.heads']>;
+  readonly 'decoder.mlpRatio': At<O, 'decoder', 'mlpRatio', F['decoder.mlpRatio']>;
+  readonly 'mask.ratio': MaskRatio<O, F['mask.ratio']>;
+  readonly 'image.size': At<O, 'image', 'size', F['image.size']>;
+  readonly 'image.channels': At<O, 'image', 'channels', F['image.channels']>;
+  readonly layerNormEps: Top<O, 'layerNormEps', F['layerNormEps']>;
+}
 
 /** What mae(O) will be checked against. */
 export type MaeView<O> = ViewOf<O, DefaultView>;
