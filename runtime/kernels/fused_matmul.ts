@@ -42,7 +42,10 @@ export function fusedMatMulKernel(stock: KernelFunc, instanceFor: InstanceFor, p
     const following = inKernel ? undefined : getKernel(followingKernel[activation] ?? '', 'wasm');
     if (instance === undefined || (!inKernel && following === undefined)) return stock(args);
     if (activation === 'prelu' && preluActivationWeights == null) return stock(args);
-    const call = routedCall(a, b, transposeA, transposeB, policy);
+    // Stock _FusedMatMul is wrong with a transpose flag or a batch above one, so those calls
+    // are ours whatever their size.
+    const stockIsWrong = transposeA || transposeB || a.shape.length > 2 || b.shape.length > 2;
+    const call = routedCall(a, b, transposeA, transposeB, stockIsWrong ? 'always' : policy);
     if (call === undefined) return stock(args);
     if (bias != null && (bias.dtype !== 'float32' || bias.shape.length !== 1 || bias.shape[0] !== call.plan.n)) return stock(args);
 

@@ -5,6 +5,6 @@
  *   await tf.setBackend('wasm');
  *   const result = await installKernels(); // { installed: true, kernels: ['BatchMatMul', '_FusedMatMul'] }
  */
-export { installKernels, uninstallKernels, kernelsEnabled, type InstallOptions, type InstallResult } from './install.ts';
+export { installKernels, uninstallKernels, installedKernels, kernelsEnabled, type InstallOptions, type InstallResult } from './install.ts';
 export type { RoutePolicy } from './route.ts';
 export { planMatMul, planFlops, type MatMulPlan, type PlanResult } from './plan.ts';

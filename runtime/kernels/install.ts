@@ -77,6 +77,11 @@ export async function installKernels(options: InstallOptions = {}): Promise<Inst
   return { installed: true, kernels: stock.map((c) => c.kernelName) };
 }
 
+/** The kernels now replaced by ours on the wasm backend (empty when none are installed). */
+export function installedKernels(): readonly string[] {
+  return installed === undefined ? [] : installed.stock.map((c) => c.kernelName);
+}
+
 /** Restores the stock kernels and frees our scratch; a no-op when nothing is installed. */
 export function uninstallKernels(): void {
   if (installed === undefined) return;

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Graph, Node } from '../../compiler/ir/types.ts';
 import { EXECUTORS, type ExecContext } from './executors.ts';
 import { rulesFor, type LoweringRules } from './rules.ts';
+import { installedKernels } from '../kernels/index.ts';
 
 /** Parameter tensors by official name (trainable ones may be tf.Variables). */
 export type ParamTensors = ReadonlyMap<string, tf.Tensor>;
@@ -87,7 +88,7 @@ function checkInputs(graph: Graph, inputs: ProgramInputs): void {
 
 /** Lowers an IR graph to a tfjs program for the active (or given) backend. */
 export function lower(graph: Graph, backend: string = tf.getBackend()): Program {
-  const rules = rulesFor(backend);
+  const rules = rulesFor(backend, installedKernels().includes('_FusedMatMul'));
   const trainable = graph.params.filter((p) => p.trainable).map((p) => p.name);
 
   return {

@@ -32,6 +32,9 @@ export interface LoweringRules {
 }
 
 const WASM: LoweringRules = { linear: 'plain2d', gather: 'scatterGrad', slice: 'split', broadcast: 'addZeros', maxTransposeRank: 4 };
+// With maec's matmul kernels (runtime/kernels) transposed products are as fast as plain ones,
+// so explicit transposes would only cost time and memory.
+const WASM_MAEC_KERNELS: LoweringRules = { ...WASM, linear: 'native' };
 // The cpu backend is the reference: the same decompositions, so wasm and cpu differ only in kernels.
 const CPU: LoweringRules = WASM;
 // libtensorflow has fast transposed matmuls and a gather gradient.
@@ -39,6 +42,8 @@ const TENSORFLOW: LoweringRules = { linear: 'native', gather: 'native', slice: '
 
 export const RULES: Readonly<Record<BackendName, LoweringRules>> = Object.freeze({ wasm: WASM, cpu: CPU, tensorflow: TENSORFLOW });
 
-export function rulesFor(backend: string): LoweringRules {
+/** The rules for a backend; on wasm they depend on whether maec's matmul kernels are installed. */
+export function rulesFor(backend: string, maecKernels = false): LoweringRules {
+  if (backend === 'wasm' && maecKernels) return WASM_MAEC_KERNELS;
   return (RULES as Record<string, LoweringRules>)[backend] ?? WASM;
 }
