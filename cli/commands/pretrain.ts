@@ -182,7 +182,9 @@ export const pretrainCommand: Command = {
     } catch (e) {
       if (e instanceof TrainError) return runError(io, `${e.code} ${e.message}`);
       if (e instanceof DataError) return runError(io, `${e.code} ${e.message}`);
-      throw e;
+      // Anything else is a bug or an I/O failure; say so plainly rather than let the wasm
+      // runtime's uncaught-exception hook print its whole source.
+      return runError(io, `the run failed: ${(e as Error).stack ?? String(e)}`);
     } finally {
       process.off('SIGINT', onSigint);
     }

@@ -100,6 +100,9 @@ export async function runLoop(ctx: LoopContext, hooks: LoopHooks): Promise<LoopR
       hooks.onStep({ step, epoch: epoch + consumed / micro, loss: outcome.loss, lr, imagesPerSecond: (hyper.batch * hyper.accum * 1000) / Math.max(1e-3, now - last) });
       last = now;
       group.length = 0;
+      // The data pipeline may resolve from microtasks alone; a macrotask turn lets signal
+      // handlers (Ctrl-C) run between steps.
+      await new Promise((resolve) => setImmediate(resolve));
       if (consumed >= perEpoch) break;
       const position = { step, epoch, batchInEpoch: consumed };
       if (hooks.shouldStop()) {

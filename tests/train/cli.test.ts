@@ -1,0 +1,66 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { ROOT, runCli, tempDir, TINY_DATA, TINY_SPEC_PATH } from './helpers.ts';
+
+const spec = relative(ROOT, TINY_SPEC_PATH);
+
+test('maec pretrain trains a tiny synthetic run end to end and writes every output', async () => {
+  const out = join(tempDir(), 'run');
+  const r = await runCli(['pretrain', spec, '--data', TINY_DATA, '--epochs', '1', '--batch', '32', '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /backend \w+: /);
+  assert.match(r.stdout, /finished 1 epochs \(8 steps\)/);
+  for (const f of ['spec.json', 'checkpoint.safetensors', 'loss.png', 'reconstructions/epoch-001.png']) assert.ok(existsSync(join(out, f)), `${f} missing`);
+  assert.equal(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').length, 8);
+});
+
+test('Ctrl-C saves a checkpoint and exits with 130; --resume then finishes the run', async () => {
+  const out = join(tempDir(), 'run');
+  let sent = false;
+  const r = await runCli(['pretrain', spec, '--data', 'synthetic:train=2048,test=16', '--epochs', '1', '--batch', '32', '--out', out], (text, child) => {
+    if (!sent && /step 1\//.test(text)) {
+      sent = true;
+      child.kill('SIGINT');
+    }
+  });
+  assert.equal(r.code, 130, r.stderr);
+  assert.match(r.stdout, /stopped at step \d+ .*checkpoint saved/);
+  assert.ok(existsSync(join(out, 'checkpoint.safetensors')));
+  const resumed = await runCli(['pretrain', '--resume', '--out', out]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stdout, /finished 1 epochs \(64 steps\)/);
+});
+
+test('a missing data folder is a run error naming the path', async () => {
+  const r = await runCli(['pretrain', spec, '--data', 'folder:/no/such/folder', '--out', join(tempDir(), 'run')]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /DATA002.*\/no\/such\/folder/);
+});
+
+test('a model whose channels do not fit the data is refused before training', async () => {
+  const out = join(tempDir(), 'run');
+  const r = await runCli(['pretrain', spec, '--data', 'synthetic:channels=3', '--out', out]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /TRAIN004 .*3-channel.*1 channel/);
+  assert.equal(existsSync(out), false);
+});
+
+test('a non-empty run folder without --resume is refused', async () => {
+  const out = tempDir();
+  const r = await runCli(['pretrain', spec, '--data', TINY_DATA, '--out', out, '--epochs', '1']);
+  assert.equal(r.code, 0, r.stderr);
+  const again = await runCli(['pretrain', spec, '--data', TINY_DATA, '--out', out]);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /TRAIN002 run folder .* is not empty .*--resume/);
+});
+
+test('bad flags are usage errors (exit 2) saying what was expected', async () => {
+  const r = await runCli(['pretrain', spec, '--batch', 'zero']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--batch must be a positive integer, found NaN/);
+  const unknown = await runCli(['pretrain', spec, '--bacth', '3']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown flag --bacth/);
+});

@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { buildGraph } from '../../compiler/build/mae.ts';
+import { useBackend } from '../../runtime/backend.ts';
+import type { Position } from '../../runtime/checkpoint/index.ts';
+import { openDataset } from '../../runtime/data/index.ts';
+import { initialParams } from '../../runtime/init.ts';
+import { Rng } from '../../runtime/rng.ts';
+import { lower, type Program } from '../../runtime/tfjs/program.ts';
+import { TrainError } from '../../runtime/train/errors.ts';
+import { runLoop, type StepRecord } from '../../runtime/train/loop.ts';
+import { createModelState } from '../../runtime/train/model-state.ts';
+import { tinySpec, TINY_DATA, TINY_HYPER } from './helpers.ts';
+
+/** The real program, except that the loss of call `badCall` (1-based) is NaN. */
+function nanAt(program: Program, badCall: number): Program {
+  let calls = 0;
+  return {
+    ...program,
+    lossAndGrads(params, inputs, extra) {
+      calls += 1;
+      const r = program.lossAndGrads(params, inputs, extra);
+      if (calls !== badCall) return r;
+      r.loss.dispose();
+      return { ...r, loss: tf.scalar(Number.NaN) };
+    },
+  };
+}
+
+test('a NaN loss stops the run naming the step, applies nothing and saves no checkpoint after it', async () => {
+  await useBackend('wasm');
+  const graph = buildGraph(tinySpec(), 'pretrain');
+  const state = createModelState(graph, initialParams(graph.params, Rng.fromSeed(0)));
+  const steps: StepRecord[] = [];
+  const saved: Position[] = [];
+  try {
+    const run = runLoop(
+      { program: nanAt(lower(graph), 5), state, dataset: await openDataset(TINY_DATA), hyper: { ...TINY_HYPER, checkpointEvery: 2 }, rng: Rng.fromSeed(1), start: { step: 0, epoch: 0, batchInEpoch: 0 } },
+      { onStep: (r) => void steps.push(r), checkpoint: async (p) => void saved.push(p), onEpochEnd: async () => {}, shouldStop: () => false },
+    );
+    await assert.rejects(run, (e: unknown) => e instanceof TrainError && e.code === 'TRAIN001' && /loss is NaN at step 5 \(epoch 1, batch 5 of 8\)/.test(e.message));
+    assert.deepEqual(steps.map((r) => r.step), [1, 2, 3, 4]);
+    assert.deepEqual(saved.map((p) => p.step), [2, 4]);
+    for (const [name, t] of state.params) assert.ok(t.dataSync().every(Number.isFinite), `${name} has non-finite values`);
+  } finally {
+    state.dispose();
+  }
+});
