@@ -51,10 +51,14 @@ function outputId(graph: Graph, name: string): string {
   return id;
 }
 
-/** Evaluates `nodes` in order; returns the value of every node. Must run inside a tidy or tape scope. */
-function evaluate(nodes: readonly Node[], params: ParamTensors, inputs: ProgramInputs, ctx: ExecContext): Map<string, tf.Tensor> {
+/**
+ * Evaluates what `targets` need, in graph order, and returns every computed value by node id.
+ * The one interpreter of the executor table: programs and the evaluation commands both use it.
+ * Must run inside a tidy or gradient scope.
+ */
+export function evaluate(graph: Graph, targets: readonly string[], params: ParamTensors, inputs: ProgramInputs, ctx: ExecContext): Map<string, tf.Tensor> {
   const values = new Map<string, tf.Tensor>();
-  for (const node of nodes) {
+  for (const node of needed(graph, targets)) {
     let value: tf.Tensor;
     if (node.op.kind === 'input') {
       const input = inputs[node.op.name];
@@ -74,6 +78,11 @@ function evaluate(nodes: readonly Node[], params: ParamTensors, inputs: ProgramI
   return values;
 }
 
+/** The lowering rules of the active backend, given which matmul kernels are installed. */
+export function activeRules(backend: string = tf.getBackend()): LoweringRules {
+  return rulesFor(backend, installedKernels().includes('_FusedMatMul'));
+}
+
 function checkInputs(graph: Graph, inputs: ProgramInputs): void {
   const { channels: c, imageSize: s, numPatches: l } = graph.meta;
   const [n, ...rest] = inputs.imgs.shape;
@@ -88,7 +97,7 @@ function checkInputs(graph: Graph, inputs: ProgramInputs): void {
 
 /** Lowers an IR graph to a tfjs program for the active (or given) backend. */
 export function lower(graph: Graph, backend: string = tf.getBackend()): Program {
-  const rules = rulesFor(backend, installedKernels().includes('_FusedMatMul'));
+  const rules = activeRules(backend);
   const trainable = graph.params.filter((p) => p.trainable).map((p) => p.name);
 
   return {
@@ -99,7 +108,7 @@ export function lower(graph: Graph, backend: string = tf.getBackend()): Program 
       const ids = outputs.map((name) => outputId(graph, name));
       const ctx: ExecContext = { rules, batch: inputs.imgs.shape[0]! };
       return tf.tidy(() => {
-        const values = evaluate(needed(graph, ids), params, inputs, ctx);
+        const values = evaluate(graph, ids, params, inputs, ctx);
         return Object.fromEntries(outputs.map((name, i) => [name, values.get(ids[i]!)!]));
       });
     },
@@ -107,7 +116,6 @@ export function lower(graph: Graph, backend: string = tf.getBackend()): Program 
       checkInputs(graph, inputs);
       const lossId = outputId(graph, 'loss');
       const extraIds = extra.map((name) => outputId(graph, name));
-      const nodes = needed(graph, [lossId, ...extraIds]);
       const ctx: ExecContext = { rules, batch: inputs.imgs.shape[0]! };
       const kept: Record<string, tf.Tensor> = {};
       const xs = trainable.map((name) => {
@@ -118,7 +126,7 @@ export function lower(graph: Graph, backend: string = tf.getBackend()): Program 
       const { value, grads } = tf.valueAndGrads((...ts: tf.Tensor[]) => {
         const bound = new Map(params);
         trainable.forEach((name, i) => bound.set(name, ts[i]!));
-        const values = evaluate(nodes, bound, inputs, ctx);
+        const values = evaluate(graph, [lossId, ...extraIds], bound, inputs, ctx);
         extra.forEach((name, i) => (kept[name] = tf.keep(values.get(extraIds[i]!)!)));
         return values.get(lossId)! as tf.Scalar;
       })(xs);
