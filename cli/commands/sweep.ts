@@ -1,0 +1,160 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { BUDGETS, createSweepView, isBudgetName, runSweep, sweepFiles, toVariants, withOverrides, type Budget, type BudgetOverrides } from '../../runtime/sweep/index.ts';
+import { describeFlags, parseArgs } from '../args.ts';
+import type { Command } from '../command.ts';
+import { displayPath, formatDiagnostic } from '../compile/location.ts';
+import { compileFile } from '../compile/pipeline.ts';
+import { ModelChecker } from '../compile/typecheck.ts';
+import { EXIT, type ExitCode } from '../exit.ts';
+import type { Io } from '../io.ts';
+
+const FLAGS = {
+  data: { kind: 'string', value: 'SRC', help: 'labelled dataset for every stage (required), e.g. fashion-mnist, synthetic:train=64,test=32' },
+  budget: { kind: 'string', value: 'NAME', help: 'tiny, small or full (default tiny); the flags below override parts of it' },
+  epochs: { kind: 'string', value: 'N', help: 'pretraining epochs' },
+  batch: { kind: 'string', value: 'B', help: 'pretraining batch size' },
+  'probe-epochs': { kind: 'string', value: 'N', help: 'linear-probe epochs' },
+  'finetune-epochs': { kind: 'string', value: 'N', help: 'fine-tuning epochs' },
+  limit: { kind: 'string', value: 'N', help: 'training images used by every stage' },
+  'test-limit': { kind: 'string', value: 'N', help: 'test images the probe and fine-tuning are scored on' },
+  workers: { kind: 'string', value: 'N', help: 'variants run in parallel, each stage a child process (default 1)' },
+  seed: { kind: 'string', value: 'S', help: 'seed of every stage (default 0)' },
+  backend: { kind: 'string', value: 'NAME', help: 'tensorflow, wasm or cpu, passed to every stage' },
+  out: { kind: 'string', value: 'DIR', help: 'sweep folder (default sweeps/<model file name>)' },
+} as const;
+
+const HELP = `usage: maec sweep <ablation.ts> --data SRC [--budget tiny|small|full] [flags]
+
+Runs an ablation study: every spec the model file exports (grid(...) lists, arrays or records
+of specs) is pretrained, linear-probed and fine-tuned, each stage a 'maec' child process, with
+--workers variants at a time. Every variant gets the same budget:
+
+${Object.entries(BUDGETS)
+  .map(([n, b]) => `  ${n.padEnd(5)}  pretrain ${b.epochs} epochs (batch ${b.batch}), probe ${b.probeEpochs}, fine-tune ${b.finetuneEpochs}; ${b.limit ?? 'all'} train / ${b.testLimit ?? 'all'} test images`)
+  .join('\n')}
+
+The sweep folder receives one folder per variant (spec.json, run/ with the pretraining run and
+its probe/ and finetune/ results, a log per stage, result.json when finished, error.log when a
+stage failed), results.csv and results.md (a row per variant: its axes, linear-probe and
+fine-tune top-1, pretraining wall-clock, GFLOPs per image, speedup over the symmetric
+baseline) and PNG plots: accuracy vs mask ratio when the sweep varies it, bars for other axes.
+
+Re-running the same command continues: finished variants are skipped, an interrupted
+pretraining resumes from its checkpoint, failed variants are tried again. A failed variant is
+reported and the others go on.
+
+flags:
+${describeFlags(FLAGS)}
+
+exit status: 0 every variant finished, 1 some variant failed (or the model file has errors),
+2 usage error.
+
+examples:
+  maec sweep models/ablations/mask-ratio.ts --data fashion-mnist --budget tiny --workers 2
+  maec sweep models/ablations/decoder-depth.ts --data fashion-mnist --epochs 2 --limit 2000
+`;
+
+let checker: ModelChecker | undefined;
+
+/** The settings a sweep folder was made with; a re-run into it must use the same. */
+interface Settings {
+  readonly data: string;
+  readonly budget: Budget;
+  readonly seed: number;
+}
+
+/** `maec sweep`: see HELP. */
+export const sweepCommand: Command = {
+  name: 'sweep',
+  summary: 'ablation study: pretrain, probe and fine-tune every variant of a model file',
+  help: HELP,
+  async run(argv, io) {
+    const args = parseArgs(argv, FLAGS);
+    if (!args.ok) return usage(io, args.error);
+    if (args.help) {
+      io.out(HELP);
+      return EXIT.ok;
+    }
+    const f = args.flags;
+    if (args.positionals.length !== 1) return usage(io, args.positionals.length === 0 ? 'missing <ablation.ts>' : `expected one model file, got ${args.positionals.length}`);
+    if (f.data === undefined) return usage(io, 'missing --data SRC');
+    const budgetName = f.budget ?? 'tiny';
+    if (!isBudgetName(budgetName)) return usage(io, `--budget must be tiny, small or full, found ${budgetName}`);
+    const overrides: Record<string, number> = {};
+    const keys = { epochs: 'epochs', batch: 'batch', 'probe-epochs': 'probeEpochs', 'finetune-epochs': 'finetuneEpochs', limit: 'limit', 'test-limit': 'testLimit' } as const;
+    for (const [flag, key] of Object.entries(keys)) {
+      const text = f[flag as keyof typeof keys];
+      if (text === undefined) continue;
+      const n = positiveInt(text);
+      if (n === null) return usage(io, `--${flag} must be a positive integer, found ${text}`);
+      overrides[key] = n;
+    }
+    const workers = f.workers === undefined ? 1 : positiveInt(f.workers);
+    if (workers === null) return usage(io, `--workers must be a positive integer, found ${f.workers}`);
+    const seed = f.seed === undefined ? 0 : Number(f.seed);
+    if (!Number.isInteger(seed) || seed < 0) return usage(io, `--seed must be a non-negative integer, found ${f.seed}`);
+
+    const path = resolve(io.cwd, args.positionals[0]!);
+    checker ??= new ModelChecker();
+    const compiled = await compileFile(path, checker);
+    if (compiled.kind === 'usage') return usage(io, compiled.message.replace(path, displayPath(path, io.cwd)));
+    if (compiled.kind === 'errors') {
+      io.err(`${compiled.diagnostics.map((d) => formatDiagnostic(d, io.cwd)).join('\n')}\n`);
+      return EXIT.modelError;
+    }
+    const variants = toVariants(compiled.specs);
+    const stem = path.replace(/^.*[\\/]/, '').replace(/\.(ts|mts)$/, '');
+    const dir = resolve(io.cwd, f.out ?? `sweeps/${stem}`);
+    const settings: Settings = { data: f.data, budget: withOverrides(BUDGETS[budgetName], overrides as BudgetOverrides), seed };
+    const clash = checkSettings(sweepFiles(dir).settings, settings);
+    if (clash) return usage(io, `${displayPath(dir, io.cwd)} holds a sweep with other settings (${clash}); use the same flags to continue it, or another --out`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(sweepFiles(dir).settings, `${JSON.stringify(settings, null, 2)}\n`);
+
+    io.out(`sweep of ${variants.length} variants from ${displayPath(path, io.cwd)} into ${displayPath(dir, io.cwd)}, ${workers} worker${workers === 1 ? '' : 's'}, budget ${budgetName}${Object.keys(overrides).length ? ' (overridden)' : ''}\n`);
+    const t0 = performance.now();
+    const summary = await runSweep({
+      variants,
+      dir,
+      title: stem,
+      stages: { data: settings.data, budget: settings.budget, seed, backend: f.backend },
+      workers,
+      cwd: io.cwd,
+      view: createSweepView(io.out, process.stdout.isTTY === true && io.cwd === process.cwd()),
+      command: `maec sweep ${argv.join(' ')}`,
+    });
+    const files = sweepFiles(dir);
+    io.out(
+      `${summary.rows.length - summary.failed}/${summary.rows.length} variants finished (${summary.skipped} skipped as already done), ${summary.failed} failed, in ${((performance.now() - t0) / 1000).toFixed(0)}s\n` +
+        `wrote ${[files.csv, files.markdown, ...summary.plots].map((p) => displayPath(p, io.cwd)).join(', ')}\n`,
+    );
+    return summary.failed > 0 ? EXIT.modelError : EXIT.ok;
+  },
+};
+
+/** What differs between the recorded settings and these, or undefined when they agree (or none are recorded). */
+function checkSettings(path: string, now: Settings): string | undefined {
+  if (!existsSync(path)) return undefined;
+  let before: Settings;
+  try {
+    before = JSON.parse(readFileSync(path, 'utf8')) as Settings;
+  } catch {
+    return undefined;
+  }
+  const diffs: string[] = [];
+  if (before.data !== now.data) diffs.push(`data ${before.data}`);
+  if (before.seed !== now.seed) diffs.push(`seed ${before.seed}`);
+  if (JSON.stringify(before.budget) !== JSON.stringify(now.budget)) diffs.push(`budget ${JSON.stringify(before.budget)}`);
+  return diffs.length > 0 ? diffs.join(', ') : undefined;
+}
+
+function positiveInt(text: string): number | null {
+  const n = Number(text);
+  return Number.isInteger(n) && n > 0 ? n : null;
+}
+
+function usage(io: Io, message: string): ExitCode {
+  io.err(`maec sweep: ${message}\nRun 'maec sweep --help' for usage.\n`);
+  return EXIT.usage;
+}

@@ -1,0 +1,48 @@
+/**
+ * How much compute each variant gets: named budgets, any part overridable from the command
+ * line. Every variant of a sweep gets the same budget, so the comparison is fair.
+ */
+
+export interface Budget {
+  /** Pretraining epochs over `limit` images (all of the train split when undefined). */
+  readonly epochs: number;
+  readonly batch: number;
+  readonly probeEpochs: number;
+  readonly finetuneEpochs: number;
+  /** Training images used by every stage; undefined = the whole train split. */
+  readonly limit: number | undefined;
+  /** Test images the probe and fine-tuning are scored on; undefined = the whole test split. */
+  readonly testLimit: number | undefined;
+}
+
+export type BudgetName = 'tiny' | 'small' | 'full';
+
+/**
+ * tiny: seconds per variant on a laptop, to check a sweep end to end; small: minutes per
+ * variant, trends start to show on Fashion-MNIST; full: the whole train split, hours for a
+ * table on two CPU cores.
+ */
+export const BUDGETS: Readonly<Record<BudgetName, Budget>> = Object.freeze({
+  tiny: { epochs: 1, batch: 64, probeEpochs: 10, finetuneEpochs: 1, limit: 1000, testLimit: 500 },
+  small: { epochs: 3, batch: 64, probeEpochs: 30, finetuneEpochs: 1, limit: 5000, testLimit: 2000 },
+  full: { epochs: 10, batch: 128, probeEpochs: 90, finetuneEpochs: 2, limit: undefined, testLimit: undefined },
+});
+
+export function isBudgetName(s: string): s is BudgetName {
+  return s === 'tiny' || s === 'small' || s === 'full';
+}
+
+/** Overrides of a named budget, as parsed from flags. */
+export type BudgetOverrides = Partial<Record<'epochs' | 'batch' | 'probeEpochs' | 'finetuneEpochs' | 'limit' | 'testLimit', number>>;
+
+/** `base` with the given fields replaced. */
+export function withOverrides(base: Budget, o: BudgetOverrides): Budget {
+  return {
+    epochs: o.epochs ?? base.epochs,
+    batch: o.batch ?? base.batch,
+    probeEpochs: o.probeEpochs ?? base.probeEpochs,
+    finetuneEpochs: o.finetuneEpochs ?? base.finetuneEpochs,
+    limit: o.limit ?? base.limit,
+    testLimit: o.testLimit ?? base.testLimit,
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * Runs one `maec` stage in a child process, so stages of several variants run in parallel and
+ * a crash (even an out-of-memory abort) ends only that stage. The whole output goes to a log
+ * file; the result keeps the tail for error reports.
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The CLI's entry point, next to this repository's sources. */
+export const MAEC_BIN = fileURLToPath(new URL('../../bin/maec.js', import.meta.url));
+
+export interface ChildResult {
+  /** The exit status; a signal shows as 128 + its number, a failed spawn as -1. */
+  readonly code: number;
+  readonly seconds: number;
+  /** The last lines of stderr (stdout when stderr is empty). */
+  readonly tail: string;
+}
+
+/** Keeps the last `max` characters of a stream. */
+function tailKeeper(max: number) {
+  let text = '';
+  return {
+    add(chunk: string) {
+      text = (text + chunk).slice(-max);
+    },
+    get text() {
+      return text;
+    },
+  };
+}
+
+/**
+ * `node bin/maec.js ...args` in `cwd`, stdout and stderr appended to `logPath`.
+ * Example: `await runMaec(['probe', 'run', '--data', 'mnist'], '/repo', 'probe.log')`.
+ */
+export function runMaec(args: readonly string[], cwd: string, logPath: string, tailChars = 4000): Promise<ChildResult> {
+  const t0 = performance.now();
+  const log = createWriteStream(logPath, { flags: 'a' });
+  log.write(`$ maec ${args.join(' ')}\n`);
+  const err = tailKeeper(tailChars);
+  const out = tailKeeper(tailChars);
+  return new Promise((resolve) => {
+    // No TTY: the stages print plain progress lines, which suit a log file.
+    const child = spawn(process.execPath, [MAEC_BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      out.add(c);
+      log.write(c);
+    });
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      err.add(c);
+      log.write(c);
+    });
+    const finish = (code: number) => {
+      const seconds = (performance.now() - t0) / 1000;
+      log.end(`[exit ${code} after ${seconds.toFixed(1)}s]\n`, () => resolve({ code, seconds, tail: err.text.trim() !== '' ? err.text : out.text }));
+    };
+    child.on('error', (e) => {
+      err.add(`could not start ${MAEC_BIN}: ${e.message}\n`);
+      finish(-1);
+    });
+    child.on('close', (code, signal) => finish(code ?? 128 + (signal ? signalNumber(signal) : 0)));
+  });
+}
+
+function signalNumber(signal: NodeJS.Signals): number {
+  return { SIGINT: 2, SIGKILL: 9, SIGTERM: 15, SIGABRT: 6, SIGSEGV: 11 }[signal as string] ?? 0;
+}

@@ -1,0 +1,106 @@
+/**
+ * One variant through its three stages: pretrain, linear probe, fine-tune, each a child
+ * process. Every stage that already finished (its result file exists) is skipped, so an
+ * interrupted sweep continues; a variant whose result.json exists is not touched at all.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic.ts';
+import { runMaec, type ChildResult } from './child.ts';
+import type { VariantPaths } from './layout.ts';
+import { finetuneArgs, pretrainArgs, probeArgs, type StageOptions } from './stages.ts';
+import type { SweepVariant } from './variant.ts';
+
+export type Stage = 'pretrain' | 'probe' | 'finetune';
+
+/** What result.json of a finished variant holds. */
+export interface VariantResult {
+  readonly name: string;
+  readonly probeTop1: number;
+  readonly finetuneTop1: number;
+  /** Wall-clock of the pretraining process(es), start-up included. */
+  readonly pretrainSeconds: number;
+  readonly probeSeconds: number;
+  readonly finetuneSeconds: number;
+}
+
+export type VariantOutcome =
+  | { readonly kind: 'skipped'; readonly result: VariantResult }
+  | { readonly kind: 'done'; readonly result: VariantResult; readonly seconds: number }
+  | { readonly kind: 'failed'; readonly stage: Stage; readonly code: number; readonly seconds: number };
+
+export interface VariantJob {
+  readonly variant: SweepVariant;
+  readonly paths: VariantPaths;
+  readonly options: StageOptions;
+  /** The directory stages run in (relative paths in logs are relative to it). */
+  readonly cwd: string;
+  readonly onStage?: (stage: Stage) => void;
+}
+
+/** The result of a finished variant, or undefined when it has not finished. */
+export function readFinished(paths: VariantPaths): VariantResult | undefined {
+  if (!existsSync(paths.result)) return undefined;
+  try {
+    return JSON.parse(readFileSync(paths.result, 'utf8')) as VariantResult;
+  } catch {
+    return undefined; // unreadable: run the variant again
+  }
+}
+
+function top1(path: string): number {
+  const value = (JSON.parse(readFileSync(path, 'utf8')) as { top1?: unknown }).top1;
+  if (typeof value !== 'number') throw new Error(`${path} has no numeric top1`);
+  return value;
+}
+
+function seconds(path: string): number {
+  return (JSON.parse(readFileSync(path, 'utf8')) as { seconds: number }).seconds;
+}
+
+/** Runs whatever the variant still lacks; writes error.log if a stage fails. */
+export async function runVariant(job: VariantJob): Promise<VariantOutcome> {
+  const { paths: p, variant } = job;
+  const finished = readFinished(p);
+  if (finished) return { kind: 'skipped', result: finished };
+  const t0 = performance.now();
+  mkdirSync(p.dir, { recursive: true });
+  rmSync(p.errorLog, { force: true });
+  await writeFileAtomic(p.spec, `${JSON.stringify(variant.spec, null, 2)}\n`);
+
+  const failed = async (stage: Stage, r: ChildResult): Promise<VariantOutcome> => {
+    const text = `variant ${variant.name}: stage ${stage} failed with exit status ${r.code} after ${r.seconds.toFixed(1)}s\nfull output: ${p.log(stage)}\n\n${r.tail}`;
+    await writeFileAtomic(p.errorLog, text.endsWith('\n') ? text : `${text}\n`);
+    return { kind: 'failed', stage, code: r.code, seconds: (performance.now() - t0) / 1000 };
+  };
+
+  if (!existsSync(p.pretrainDone)) {
+    const resume = existsSync(p.checkpoint);
+    // A run folder without a checkpoint holds nothing to continue, and pretrain refuses a used folder.
+    if (!resume) rmSync(p.run, { recursive: true, force: true });
+    job.onStage?.('pretrain');
+    const r = await runMaec(pretrainArgs(p, job.options, resume), job.cwd, p.log('pretrain'));
+    if (r.code !== 0) return failed('pretrain', r);
+    // After a resume this is the last invocation's time only; `resumed` says so.
+    await writeFileAtomic(p.pretrainDone, JSON.stringify({ seconds: r.seconds, resumed: resume }));
+  }
+  if (!existsSync(p.probeResult)) {
+    job.onStage?.('probe');
+    const r = await runMaec(probeArgs(p, job.options), job.cwd, p.log('probe'));
+    if (r.code !== 0 || !existsSync(p.probeResult)) return failed('probe', r);
+  }
+  if (!existsSync(p.finetuneResult)) {
+    job.onStage?.('finetune');
+    const r = await runMaec(finetuneArgs(p, job.options), job.cwd, p.log('finetune'));
+    if (r.code !== 0 || !existsSync(p.finetuneResult)) return failed('finetune', r);
+  }
+  const result: VariantResult = {
+    name: variant.name,
+    probeTop1: top1(p.probeResult),
+    finetuneTop1: top1(p.finetuneResult),
+    pretrainSeconds: seconds(p.pretrainDone),
+    probeSeconds: seconds(p.probeResult),
+    finetuneSeconds: seconds(p.finetuneResult),
+  };
+  await writeFileAtomic(p.result, `${JSON.stringify(result, null, 2)}\n`);
+  return { kind: 'done', result, seconds: (performance.now() - t0) / 1000 };
+}

@@ -1,0 +1,55 @@
+/**
+ * The command lines of a variant's three stages (pretrain, linear probe, fine-tune), as
+ * argument lists for `maec`. Pure: paths come in, argv comes out.
+ */
+import type { Budget } from './budget.ts';
+import type { VariantPaths } from './layout.ts';
+
+export interface StageOptions {
+  readonly data: string;
+  readonly budget: Budget;
+  readonly seed: number;
+  readonly backend: string | undefined;
+}
+
+/** ImageNet's train size: the probe's recipe blr 0.1 is scaled by it (docs/evaluation.md). */
+const IMAGENET = 1_281_167;
+/** Fashion-MNIST's and MNIST's train size: the probe's default blr is sized for it. */
+const DEFAULT_TRAIN = 60_000;
+
+/** The probe's blr for `n` training images: 0.1 * 1.28M / n (LARS moves weights per epoch). */
+export function probeBlr(n: number): number {
+  return +((0.1 * IMAGENET) / n).toPrecision(2);
+}
+
+/** 10% of a run's epochs warm up, as the recipes' 40/800 and 5/50 roughly do. */
+function warmup(epochs: number): string {
+  return String(+(0.1 * epochs).toPrecision(3));
+}
+
+function common(o: StageOptions): string[] {
+  return ['--data', o.data, '--seed', String(o.seed), ...(o.backend !== undefined ? ['--backend', o.backend] : [])];
+}
+
+/** Pretraining from scratch, or `--resume` of an interrupted run (its recorded settings). */
+export function pretrainArgs(p: VariantPaths, o: StageOptions, resume: boolean): string[] {
+  if (resume) return ['pretrain', '--resume', '--out', p.run, ...(o.backend !== undefined ? ['--backend', o.backend] : [])];
+  const b = o.budget;
+  return ['pretrain', p.spec, ...common(o), '--out', p.run, '--epochs', String(b.epochs), '--batch', String(b.batch), ...(b.limit !== undefined ? ['--limit', String(b.limit)] : [])];
+}
+
+function evalLimits(b: Budget): string[] {
+  return [...(b.limit !== undefined ? ['--train-limit', String(b.limit)] : []), ...(b.testLimit !== undefined ? ['--test-limit', String(b.testLimit)] : [])];
+}
+
+export function probeArgs(p: VariantPaths, o: StageOptions): string[] {
+  const b = o.budget;
+  const blr = probeBlr(b.limit ?? DEFAULT_TRAIN);
+  return ['probe', p.run, ...common(o), '--out', p.probe, '--epochs', String(b.probeEpochs), '--warmup', warmup(b.probeEpochs), '--blr', String(blr), '--batch', '256', ...evalLimits(b)];
+}
+
+/** Full fine-tuning; `--resume` continues from its last finished epoch if it was interrupted. */
+export function finetuneArgs(p: VariantPaths, o: StageOptions): string[] {
+  const b = o.budget;
+  return ['finetune', p.run, ...common(o), '--out', p.finetune, '--epochs', String(b.finetuneEpochs), '--warmup', warmup(b.finetuneEpochs), '--batch', '64', '--resume', ...evalLimits(b)];
+}

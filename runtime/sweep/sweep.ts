@@ -1,0 +1,112 @@
+/**
+ * A whole sweep: every variant through its stages on a pool of workers, then the results
+ * table and the plots. Finished variants are skipped; failed ones are reported and the rest
+ * go on.
+ */
+import { mkdirSync } from 'node:fs';
+import { relative } from 'node:path';
+import { writeFileAtomic } from '../io/atomic.ts';
+import { sweepFiles, variantPaths } from './layout.ts';
+import { plotsFor } from './plots.ts';
+import { runPool } from './pool.ts';
+import type { SweepView } from './progress.ts';
+import { renderPng } from './render.ts';
+import { runVariant, type VariantOutcome } from './run-variant.ts';
+import type { StageOptions } from './stages.ts';
+import { toCsv, toMarkdown, type Row } from './table.ts';
+import type { SweepVariant } from './variant.ts';
+
+export interface SweepOptions {
+  readonly variants: readonly SweepVariant[];
+  readonly dir: string;
+  readonly title: string;
+  readonly stages: StageOptions;
+  readonly workers: number;
+  readonly cwd: string;
+  readonly view: SweepView;
+  /** The command line, recorded in results.md. */
+  readonly command: string;
+}
+
+export interface SweepSummary {
+  readonly rows: readonly Row[];
+  readonly failed: number;
+  readonly skipped: number;
+  readonly plots: readonly string[];
+}
+
+export async function runSweep(o: SweepOptions): Promise<SweepSummary> {
+  mkdirSync(o.dir, { recursive: true });
+  const running = new Map<string, string>();
+  const durations: number[] = [];
+  let done = 0;
+  let failed = 0;
+  const show = () => o.view.show({ total: o.variants.length, done, failed, running, durations, workers: o.workers });
+  const shown = (path: string) => relative(o.cwd, path) || '.';
+
+  const outcomes = await runPool(o.variants, o.workers, async (variant): Promise<VariantOutcome> => {
+    const paths = variantPaths(o.dir, variant.dir);
+    const outcome = await runVariant({
+      variant,
+      paths,
+      options: o.stages,
+      cwd: o.cwd,
+      onStage: (stage) => {
+        running.set(variant.name, stage);
+        show();
+      },
+    });
+    running.delete(variant.name);
+    if (outcome.kind === 'failed') {
+      failed++;
+      o.view.note(`FAILED ${variant.name}: ${outcome.stage} exited with ${outcome.code}; see ${shown(paths.errorLog)}`);
+    } else {
+      done++;
+      if (outcome.kind === 'skipped') o.view.note(`skipped ${variant.name}: already finished (${shown(paths.result)})`);
+      else {
+        durations.push(outcome.seconds);
+        o.view.note(`finished ${variant.name} in ${outcome.seconds.toFixed(0)}s: linear probe ${(100 * outcome.result.probeTop1).toFixed(1)}%, fine-tune ${(100 * outcome.result.finetuneTop1).toFixed(1)}%`);
+      }
+    }
+    show();
+    return outcome;
+  });
+
+  const rows: Row[] = o.variants.map((variant, i) => {
+    const out = outcomes[i];
+    if (out === undefined || out instanceof Error) return { variant, status: 'failed', result: undefined };
+    return out.kind === 'failed' ? { variant, status: 'failed', result: undefined } : { variant, status: 'done', result: out.result };
+  });
+  for (const [i, out] of outcomes.entries()) if (out instanceof Error) o.view.note(`FAILED ${o.variants[i]!.name}: ${out.message}`);
+  const plots = await writeResults(o, rows);
+  return { rows, failed: rows.filter((r) => r.status === 'failed').length, skipped: outcomes.filter((x) => !(x instanceof Error) && x.kind === 'skipped').length, plots };
+}
+
+/** results.csv, results.md and the plots, each replaced atomically. */
+async function writeResults(o: SweepOptions, rows: readonly Row[]): Promise<string[]> {
+  const files = sweepFiles(o.dir);
+  const plots = plotsFor(rows, o.title);
+  const written: string[] = [];
+  for (const plot of plots) {
+    await writeFileAtomic(files.plot(plot.name), await renderPng(plot.spec));
+    written.push(files.plot(plot.name));
+  }
+  await writeFileAtomic(files.csv, toCsv(rows));
+  await writeFileAtomic(files.markdown, markdownReport(o, rows, plots.map((p) => `${p.name}.png`)));
+  return written;
+}
+
+function markdownReport(o: SweepOptions, rows: readonly Row[], plots: readonly string[]): string {
+  const b = o.stages.budget;
+  const all = (n: number | undefined) => (n === undefined ? 'all' : String(n));
+  return `# Sweep ${o.title}
+
+\`${o.command}\`
+
+Data \`${o.stages.data}\`; budget per variant: pretrain ${b.epochs} epochs at batch ${b.batch} on ${all(b.limit)} train images,
+linear probe ${b.probeEpochs} epochs, fine-tune ${b.finetuneEpochs} epochs; scored on ${all(b.testLimit)} test images. Top-1 in %.
+
+${toMarkdown(rows)}
+${plots.map((p) => `![${p}](${p})`).join('\n')}
+`;
+}
