@@ -4,9 +4,10 @@ import { pretrainCommand } from './pretrain.ts';
 import { finetuneCommand } from './finetune.ts';
 import { forwardCommand } from './forward.ts';
 import { probeCommand } from './probe.ts';
+import { sweepCommand } from './sweep.ts';
 
 /**
  * Every subcommand, in the order the help lists them. A new command is one file under
  * cli/commands/ and one entry here.
  */
-export const COMMANDS: readonly Command[] = Object.freeze([compileCommand, forwardCommand, probeCommand, finetuneCommand]);
+export const COMMANDS: readonly Command[] = Object.freeze([compileCommand, forwardCommand, probeCommand, finetuneCommand, sweepCommand]);
