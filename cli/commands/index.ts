@@ -10,4 +10,4 @@ import { sweepCommand } from './sweep.ts';
  * Every subcommand, in the order the help lists them. A new command is one file under
  * cli/commands/ and one entry here.
  */
-export const COMMANDS: readonly Command[] = Object.freeze([compileCommand, forwardCommand, probeCommand, finetuneCommand, sweepCommand]);
+export const COMMANDS: readonly Command[] = Object.freeze([compileCommand, pretrainCommand, forwardCommand, probeCommand, finetuneCommand, sweepCommand]);
