@@ -9,6 +9,8 @@
  */
 import type { Dataset } from '../data/index.ts';
 import type { Rng } from '../rng.ts';
+import type { MaskStrategy } from '../../dsl/spec.ts';
+import { sampleNoise } from '../masking/noise.ts';
 import type { Program } from '../tfjs/program.ts';
 import type { Position } from '../checkpoint/index.ts';
 import { TrainError } from './errors.ts';
@@ -44,6 +46,8 @@ export interface LoopContext {
   readonly hyper: PretrainHyper;
   /** The masking-noise generator, advanced in place. */
   readonly rng: Rng;
+  /** How masks are sampled (random, block or grid): the spec's mask.strategy. */
+  readonly strategy: MaskStrategy;
   readonly start: Position;
   /** Use only the first N training images (quick runs and tests). */
   readonly limit?: number;
@@ -63,7 +67,7 @@ export function stepsPerEpoch(images: number, h: PretrainHyper): { micro: number
  */
 export async function runLoop(ctx: LoopContext, hooks: LoopHooks): Promise<LoopResult> {
   const { program, state, dataset, hyper, rng } = ctx;
-  const { channels, imageSize, numPatches: L } = program.graph.meta;
+  const { channels, imageSize, grid, numVisible } = program.graph.meta;
   const images = Math.min(dataset.splits.train, ctx.limit ?? Infinity);
   const { micro, steps } = stepsPerEpoch(images, hyper);
   if (steps === 0)
@@ -88,7 +92,7 @@ export async function runLoop(ctx: LoopContext, hooks: LoopHooks): Promise<LoopR
       ...(ctx.limit !== undefined ? { limit: ctx.limit } : {}),
     });
     for await (const b of consumed < perEpoch ? batches : []) {
-      group.push({ images: b.images, noise: rng.uniformArray(b.size * L), size: b.size }); // noise [B, L]
+      group.push({ images: b.images, noise: sampleNoise(ctx.strategy, b.size, grid, numVisible, rng), size: b.size }); // noise [B, L]
       if (group.length < hyper.accum) continue;
       const lr = learningRate(schedule, epoch + consumed / micro);
       const outcome = optimizerStep(program, state, group, lr);
