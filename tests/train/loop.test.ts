@@ -36,7 +36,7 @@ test('a NaN loss stops the run naming the step, applies nothing and saves no che
   const saved: Position[] = [];
   try {
     const run = runLoop(
-      { program: nanAt(lower(graph), 5), state, dataset: await openDataset(TINY_DATA), hyper: { ...TINY_HYPER, checkpointEvery: 2 }, rng: Rng.fromSeed(1), start: { step: 0, epoch: 0, batchInEpoch: 0 } },
+      { program: nanAt(lower(graph), 5), state, dataset: await openDataset(TINY_DATA), hyper: { ...TINY_HYPER, checkpointEvery: 2 }, rng: Rng.fromSeed(1), strategy: 'random', start: { step: 0, epoch: 0, batchInEpoch: 0 } },
       { onStep: (r) => void steps.push(r), checkpoint: async (p) => void saved.push(p), onEpochEnd: async () => {}, shouldStop: () => false },
     );
     await assert.rejects(run, (e: unknown) => e instanceof TrainError && e.code === 'TRAIN001' && /loss is NaN at step 5 \(epoch 1, batch 5 of 8\)/.test(e.message));
@@ -46,4 +46,32 @@ test('a NaN loss stops the run naming the step, applies nothing and saves no che
   } finally {
     state.dispose();
   }
+});
+
+test("the loop masks with the spec's strategy: grid masking keeps the top-left patch of every 2x2 block", async () => {
+  await useBackend('wasm');
+  const graph = buildGraph(tinySpec(), 'pretrain'); // 16x16, patch 4: a 4x4 grid, K = 4
+  const state = createModelState(graph, initialParams(graph.params, Rng.fromSeed(0)));
+  const kept: number[][] = [];
+  const program = lower(graph);
+  const recording: Program = {
+    ...program,
+    lossAndGrads(params, inputs, extra) {
+      const noise = inputs.noise!.dataSync();
+      const l = graph.meta.numPatches;
+      const row = Array.from(noise.subarray(0, l));
+      kept.push(row.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]).slice(0, graph.meta.numVisible).map(([, i]) => i).sort((a, b) => a - b));
+      return program.lossAndGrads(params, inputs, extra);
+    },
+  };
+  try {
+    await runLoop(
+      { program: recording, state, dataset: await openDataset(TINY_DATA), hyper: { ...TINY_HYPER, epochs: 1 }, rng: Rng.fromSeed(1), strategy: 'grid', start: { step: 0, epoch: 0, batchInEpoch: 0 } },
+      { onStep: () => {}, checkpoint: async () => {}, onEpochEnd: async () => {}, shouldStop: () => kept.length >= 2 },
+    );
+  } finally {
+    state.dispose();
+  }
+  assert.ok(kept.length >= 2);
+  for (const k of kept) assert.deepEqual(k, [0, 2, 8, 10]);
 });
