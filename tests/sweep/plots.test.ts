@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { plotsFor, varyingAxes } from '../../runtime/sweep/index.ts';
+import { renderPng } from '../../runtime/sweep/render.ts';
+import { row } from './helpers.ts';
+
+test('only axes along which finished variants differ count as varying; failed variants are ignored', () => {
+  const rows = [row('a', { mask: 0.5 }, [0.5, 0.6]), row('b', { mask: 0.75 }, [0.55, 0.6]), row('c', { depth: 4 })];
+  assert.deepEqual(varyingAxes(rows), ['maskRatio']);
+});
+
+test('a mask-ratio sweep gets a line plot with both protocols; a depth sweep gets bars labelled by depth', () => {
+  const ratio = plotsFor([row('a', { mask: 0.5 }, [0.5, 0.625]), row('b', { mask: 0.75 }, [0.25, 0.625])], 't');
+  assert.deepEqual(ratio.map((p) => p.name), ['accuracy-vs-mask-ratio']);
+  const values = (ratio[0]!.spec as { data: { values: { x: number; protocol: string; accuracy: number }[] } }).data.values;
+  assert.deepEqual(values.map((v) => [v.x, v.protocol, v.accuracy]), [
+    [0.5, 'linear probe', 50],
+    [0.5, 'fine-tune', 62.5],
+    [0.75, 'linear probe', 25],
+    [0.75, 'fine-tune', 62.5],
+  ]);
+  const depth = plotsFor([row('a', { depth: 1 }, [0.5, 0.6]), row('b', { depth: 4 }, [0.55, 0.6])], 't');
+  assert.deepEqual(depth.map((p) => p.name), ['accuracy-by-decoder-depth']);
+  const xs = (depth[0]!.spec as { data: { values: { x: string }[] } }).data.values.map((v) => v.x);
+  assert.deepEqual(xs, ['1', '1', '4', '4']);
+});
+
+test('one finished variant gives no plot', () => {
+  assert.deepEqual(plotsFor([row('a', { mask: 0.5 }, [0.5, 0.6]), row('b', { mask: 0.75 })], 't'), []);
+});
+
+test('a plot renders to a PNG', async () => {
+  const [plot] = plotsFor([row('a', { mask: 0.5 }, [0.5, 0.6]), row('b', { mask: 0.75 }, [0.55, 0.6])], 't');
+  const png = await renderPng(plot!.spec);
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  assert.ok(png.length > 1000);
+});
