@@ -18,6 +18,12 @@ interface Point {
   readonly x: string | number;
   readonly protocol: 'linear probe' | 'fine-tune';
   readonly accuracy: number;
+  /** The settings of every axis but the mask ratio: one line per series in the mask-ratio plot. */
+  readonly series: string;
+}
+
+function seriesOf(r: Row): string {
+  return AXIS_COLUMNS.filter(([key]) => key !== 'maskRatio').map(([key]) => String(r.variant.axes[key])).join(',');
 }
 
 /** The axes along which the finished rows take more than one value, in column order. */
@@ -30,8 +36,8 @@ function points(rows: readonly Row[], x: (r: Row) => string | number): Point[] {
   return rows.flatMap((r) =>
     r.result
       ? [
-          { variant: r.variant.name, x: x(r), protocol: 'linear probe' as const, accuracy: 100 * r.result.probeTop1 },
-          { variant: r.variant.name, x: x(r), protocol: 'fine-tune' as const, accuracy: 100 * r.result.finetuneTop1 },
+          { variant: r.variant.name, x: x(r), protocol: 'linear probe' as const, accuracy: 100 * r.result.probeTop1, series: seriesOf(r) },
+          { variant: r.variant.name, x: x(r), protocol: 'fine-tune' as const, accuracy: 100 * r.result.finetuneTop1, series: seriesOf(r) },
         ]
       : [],
   );
@@ -56,7 +62,7 @@ function maskRatioPlot(rows: readonly Row[], title: string): Plot {
         x: { field: 'x', type: 'quantitative', title: 'mask ratio', scale: { domain: [0, 1] } },
         y: { ...accuracy, scale: { zero: false } },
         color,
-        detail: { field: 'variant' , type: 'nominal' },
+        detail: { field: 'series', type: 'nominal' },
       },
     } as TopLevelSpec,
   };
