@@ -35,7 +35,7 @@ export async function loadSpec(path: string, cwd: string, exportName?: string): 
   if (result.kind === 'errors')
     return { ok: false, code: EXIT.modelError, message: result.diagnostics.map((d) => formatDiagnostic(d, cwd)).join('\n') };
   const names = result.specs.map((s) => s.name);
-  const chosen = exportName === undefined ? (result.specs.length === 1 ? result.specs[0] : undefined) : result.specs.find((s) => s.name === exportName);
+  const chosen = exportName === undefined ? (result.specs.length === 1 ? result.specs[0] : undefined) : result.specs.find((s) => s.name === exportName || s.exportName === exportName);
   if (!chosen) {
     const why = exportName === undefined ? `${shown} exports ${names.length} specs; pick one with --export NAME` : `${shown} exports no spec named ${exportName}`;
     return { ok: false, code: EXIT.usage, message: `${why} (${names.join(', ')})` };

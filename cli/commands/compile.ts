@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { serializeGraph } from '../../compiler/index.ts';
-import { describeFlags, parseArgs } from '../args.ts';
+import { describeFlags } from '../args.ts';
+import { commandArgs, usageError } from '../prologue.ts';
 import type { Command } from '../command.ts';
 import { fileSafe, writeAllOrNothing, type OutFile } from '../compile/out.ts';
 import type { CompiledSpec } from '../compile/pipeline.ts';
@@ -46,12 +47,8 @@ export const compileCommand: Command = {
   summary: 'type-check, validate and analyse the MAE specs a model file exports',
   help: HELP,
   async run(argv, io) {
-    const args = parseArgs(argv, FLAGS);
-    if (!args.ok) return usage(io, args.error);
-    if (args.help) {
-      io.out(HELP);
-      return EXIT.ok;
-    }
+    const args = commandArgs(argv, FLAGS, io, compileCommand);
+    if (typeof args === 'number') return args;
     if (args.positionals.length !== 1) return usage(io, args.positionals.length === 0 ? 'missing <file.ts>' : `expected one file, got ${args.positionals.length}`);
     const path = resolve(io.cwd, args.positionals[0]!);
     // Loaded here, not at startup: ts-morph and the compiler cost a second that `maec --help`
@@ -77,10 +74,7 @@ export const compileCommand: Command = {
   },
 };
 
-function usage(io: Io, message: string): ExitCode {
-  io.err(`maec compile: ${message}\nRun 'maec compile --help' for usage.\n`);
-  return EXIT.usage;
-}
+const usage = (io: Io, message: string): ExitCode => usageError(io, 'compile', message);
 
 function reportErrors(io: Io, file: string, diagnostics: readonly Diagnostic[], json: boolean): ExitCode {
   if (json) {

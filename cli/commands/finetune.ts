@@ -11,7 +11,8 @@ import { intFlag, numberFlag, outDirFor } from '../../runtime/eval/options.ts';
 import { checkpointPath, loadPretrained } from '../../runtime/eval/pretrained.ts';
 import { progress } from '../../runtime/eval/progress.ts';
 import { writeResults } from '../../runtime/eval/report.ts';
-import { describeFlags, parseArgs } from '../args.ts';
+import { describeFlags } from '../args.ts';
+import { commandArgs, usageError } from '../prologue.ts';
 import type { Command } from '../command.ts';
 import { EXIT, type ExitCode } from '../exit.ts';
 import type { Io } from '../io.ts';
@@ -64,10 +65,7 @@ examples:
   maec finetune --scratch models/fashion-mnist.ts --data fashion-mnist --epochs 10
 `;
 
-function usage(io: Io, message: string): ExitCode {
-  io.err(`maec finetune: ${message}\nrun 'maec finetune --help' for usage\n`);
-  return EXIT.usage;
-}
+const usage = (io: Io, message: string): ExitCode => usageError(io, 'finetune', message);
 
 function fail(io: Io, message: string): ExitCode {
   io.err(`maec finetune: ${message}\n`);
@@ -80,12 +78,8 @@ export const finetuneCommand: Command = {
   summary: 'fine-tune a pretrained encoder (all or the last K blocks), or train the scratch baseline',
   help: HELP,
   async run(argv, io) {
-    const args = parseArgs(argv, FLAGS);
-    if (!args.ok) return usage(io, args.error);
-    if (args.help) {
-      io.out(HELP);
-      return EXIT.ok;
-    }
+    const args = commandArgs(argv, FLAGS, io, finetuneCommand);
+    if (typeof args === 'number') return args;
     const f = args.flags;
     if (args.positionals.length !== 1) return usage(io, args.positionals.length === 0 ? `missing <${f.scratch ? 'model.ts | spec.json' : 'run dir | checkpoint.safetensors'}>` : `expected one run, got ${args.positionals.length}`);
     if (f.data === undefined) return usage(io, 'missing --data SRC');

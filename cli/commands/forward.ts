@@ -8,7 +8,8 @@ import { loadSafetensors, saveSafetensors, toFloat32, type SafetensorsFile, type
 import { Rng } from '../../runtime/rng.ts';
 import { lower } from '../../runtime/tfjs/program.ts';
 import { loadWeights } from '../../runtime/weights/index.ts';
-import { describeFlags, parseArgs } from '../args.ts';
+import { describeFlags } from '../args.ts';
+import { commandArgs, usageError } from '../prologue.ts';
 import type { Command } from '../command.ts';
 import { displayPath } from '../compile/location.ts';
 import { EXIT, type ExitCode } from '../exit.ts';
@@ -46,10 +47,7 @@ examples:
   maec forward spec.json --weights hf-vitmae.safetensors --inputs in.safetensors --out out.safetensors --grads --backend cpu
 `;
 
-function usage(io: Io, message: string): ExitCode {
-  io.err(`maec forward: ${message}\nrun 'maec forward --help' for usage\n`);
-  return EXIT.usage;
-}
+const usage = (io: Io, message: string): ExitCode => usageError(io, 'forward', message);
 
 function fail(io: Io, message: string): ExitCode {
   io.err(`maec forward: ${message}\n`);
@@ -78,12 +76,8 @@ export const forwardCommand: Command = {
   summary: 'run one forward (and backward) pass on given weights and inputs, write the results',
   help: HELP,
   async run(argv, io) {
-    const args = parseArgs(argv, FLAGS);
-    if (!args.ok) return usage(io, args.error);
-    if (args.help) {
-      io.out(HELP);
-      return EXIT.ok;
-    }
+    const args = commandArgs(argv, FLAGS, io, forwardCommand);
+    if (typeof args === 'number') return args;
     if (args.positionals.length !== 1) return usage(io, args.positionals.length === 0 ? 'missing <model.ts | spec.json>' : `expected one model, got ${args.positionals.length}`);
     const { weights: weightsArg, inputs: inputsArg, out: outArg } = args.flags;
     for (const [flag, value] of [['--weights', weightsArg], ['--inputs', inputsArg], ['--out', outArg]] as const)

@@ -1,10 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { decodeSpec } from '../../dsl/decode.ts';
 import type { MaeSpec } from '../../dsl/index.ts';
 import { formatProblem } from '../../dsl/problem.ts';
-import { validateSpec } from '../../dsl/validate.ts';
 import { useBackend, type BackendName } from '../../runtime/backend.ts';
 import { readCheckpoint } from '../../runtime/checkpoint/index.ts';
 import { DataError, DEFAULT_SOURCE, openDataset } from '../../runtime/data/index.ts';
@@ -13,13 +12,13 @@ import { checkHyper, PRETRAIN_DEFAULTS, type PretrainHyper } from '../../runtime
 import { TrainError } from '../../runtime/train/errors.ts';
 import { pretrain } from '../../runtime/train/run.ts';
 import { runFiles } from '../../runtime/train/run-dir.ts';
-import { describeFlags, parseArgs } from '../args.ts';
+import { describeFlags } from '../args.ts';
+import { commandArgs, usageError } from '../prologue.ts';
 import type { Command } from '../command.ts';
-import { compileFile } from '../compile/pipeline.ts';
-import { displayPath, formatDiagnostic } from '../compile/location.ts';
-import { ModelChecker } from '../compile/typecheck.ts';
+import { displayPath } from '../compile/location.ts';
 import { EXIT, type ExitCode } from '../exit.ts';
 import type { Io } from '../io.ts';
+import { loadSpec } from '../spec-source.ts';
 
 const FLAGS = {
   data: { kind: 'string', value: 'SRC', help: `training data: mnist, fashion-mnist[:DIR], folder:DIR, synthetic[:...] (default ${DEFAULT_SOURCE})` },
@@ -63,10 +62,6 @@ examples:
   maec pretrain --resume --out runs/quick
 `;
 
-/** Shared across calls in one process: the compiler's libraries are parsed once. */
-let checker: ModelChecker | undefined;
-
-type Loaded = { readonly ok: true; readonly spec: MaeSpec; readonly name: string } | { readonly ok: false; readonly code: ExitCode; readonly message: string };
 
 /** `maec pretrain`: see HELP. */
 export const pretrainCommand: Command = {
@@ -74,12 +69,8 @@ export const pretrainCommand: Command = {
   summary: 'pretrain an MAE on image data, with checkpoints, resume and reconstructions',
   help: HELP,
   async run(argv, io) {
-    const args = parseArgs(argv, FLAGS);
-    if (!args.ok) return usage(io, args.error);
-    if (args.help) {
-      io.out(HELP);
-      return EXIT.ok;
-    }
+    const args = commandArgs(argv, FLAGS, io, pretrainCommand);
+    if (typeof args === 'number') return args;
     const f = args.flags;
     if (args.positionals.length > 1) return usage(io, `expected one model file, got ${args.positionals.length}`);
     const modelArg = args.positionals[0];
@@ -108,19 +99,19 @@ export const pretrainCommand: Command = {
       const ignored = (['data', 'epochs', 'batch', 'accum', 'blr', 'warmup', 'seed', 'export'] as const).filter((k) => f[k] !== undefined);
       if (ignored.length > 0) io.err(`maec pretrain: resuming with the run's recorded settings; ignoring ${ignored.map((k) => `--${k}`).join(', ')}\n`);
       if (modelArg !== undefined) {
-        const loaded = await loadSpec(resolve(io.cwd, modelArg), f.export, io);
+        const loaded = await loadSpec(resolve(io.cwd, modelArg), io.cwd, f.export);
         if (!loaded.ok) return fail(io, loaded);
         if (JSON.stringify(loaded.spec) !== JSON.stringify(spec)) return runError(io, `${modelArg} does not describe the model of the run in ${f.out}; leave the model out to resume with the recorded spec`);
       }
     } else {
-      const loaded = await loadSpec(resolve(io.cwd, modelArg!), f.export, io);
+      const loaded = await loadSpec(resolve(io.cwd, modelArg!), io.cwd, f.export);
       if (!loaded.ok) return fail(io, loaded);
       spec = loaded.spec;
       const parsed = parseHyper(f);
       if (typeof parsed === 'string') return usage(io, parsed);
       hyper = parsed;
       data = f.data ?? DEFAULT_SOURCE;
-      dir = resolve(io.cwd, f.out ?? `runs/${loaded.name}`);
+      dir = resolve(io.cwd, f.out ?? `runs/${fileStem(modelArg!)}`);
     }
     const limit = f.limit === undefined ? undefined : positiveInt(f.limit);
     const maxSteps = f.steps === undefined ? undefined : positiveInt(f.steps);
@@ -194,36 +185,6 @@ export const pretrainCommand: Command = {
 /** The conventional status of a program stopped by SIGINT. */
 const EXIT_INTERRUPTED = 130;
 
-/** A spec from a model file (type-checked and compiled) or a spec.json (decoded and validated). */
-async function loadSpec(path: string, exportName: string | undefined, io: Io): Promise<Loaded> {
-  const shown = displayPath(path, io.cwd);
-  if (!existsSync(path)) return { ok: false, code: EXIT.usage, message: `no such file ${shown}` };
-  if (path.endsWith('.json')) {
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (e) {
-      return { ok: false, code: EXIT.modelError, message: `${shown} is not valid JSON: ${(e as Error).message}` };
-    }
-    const decoded = decodeSpec(json);
-    const problems = E.isLeft(decoded) ? decoded.left : validateSpec(decoded.right);
-    if (problems.length > 0 || E.isLeft(decoded)) return { ok: false, code: EXIT.modelError, message: problems.map((p) => `${shown}: error ${p.code} ${formatProblem(p)}`).join('\n') };
-    return { ok: true, spec: decoded.right, name: fileStem(path) };
-  }
-  checker ??= new ModelChecker();
-  const result = await compileFile(path, checker);
-  if (result.kind === 'usage') return { ok: false, code: EXIT.usage, message: result.message.replace(path, shown) };
-  if (result.kind === 'errors') return { ok: false, code: EXIT.modelError, message: result.diagnostics.map((d) => formatDiagnostic(d, io.cwd)).join('\n') };
-  const names = result.specs.map((s) => s.name);
-  if (exportName !== undefined) {
-    const chosen = result.specs.find((s) => s.name === exportName || s.exportName === exportName);
-    if (!chosen) return { ok: false, code: EXIT.usage, message: `${shown} exports no spec named ${exportName}; it exports ${names.join(', ')}` };
-    return { ok: true, spec: chosen.spec, name: fileStem(path) };
-  }
-  if (result.specs.length > 1) return { ok: false, code: EXIT.usage, message: `${shown} exports ${result.specs.length} specs (${names.join(', ')}); pick one with --export NAME` };
-  return { ok: true, spec: result.specs[0]!.spec, name: fileStem(path) };
-}
-
 function fileStem(path: string): string {
   return path.replace(/^.*[\\/]/, '').replace(/\.(ts|mts|json)$/, '');
 }
@@ -251,10 +212,7 @@ function positiveInt(text: string): number | null {
   return Number.isInteger(n) && n > 0 ? n : null;
 }
 
-function usage(io: Io, message: string): ExitCode {
-  io.err(`maec pretrain: ${message}\nRun 'maec pretrain --help' for usage.\n`);
-  return EXIT.usage;
-}
+const usage = (io: Io, message: string): ExitCode => usageError(io, 'pretrain', message);
 
 function runError(io: Io, message: string): ExitCode {
   io.err(`maec pretrain: ${message}\n`);

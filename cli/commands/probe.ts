@@ -13,7 +13,8 @@ import { progress } from '../../runtime/eval/progress.ts';
 import { writeResults } from '../../runtime/eval/report.ts';
 import { initialValue } from '../../runtime/init.ts';
 import { Rng } from '../../runtime/rng.ts';
-import { describeFlags, parseArgs } from '../args.ts';
+import { describeFlags } from '../args.ts';
+import { commandArgs, usageError } from '../prologue.ts';
 import type { Command } from '../command.ts';
 import { EXIT, type ExitCode } from '../exit.ts';
 import type { Io } from '../io.ts';
@@ -51,10 +52,7 @@ examples:
   maec probe runs/tiny/checkpoint.safetensors --data synthetic:classes=4 --epochs 20
 `;
 
-function usage(io: Io, message: string): ExitCode {
-  io.err(`maec probe: ${message}\nrun 'maec probe --help' for usage\n`);
-  return EXIT.usage;
-}
+const usage = (io: Io, message: string): ExitCode => usageError(io, 'probe', message);
 
 /** `maec probe`: see HELP. */
 export const probeCommand: Command = {
@@ -62,12 +60,8 @@ export const probeCommand: Command = {
   summary: 'linear probe of a pretrained encoder on a labelled dataset',
   help: HELP,
   async run(argv, io) {
-    const args = parseArgs(argv, FLAGS);
-    if (!args.ok) return usage(io, args.error);
-    if (args.help) {
-      io.out(HELP);
-      return EXIT.ok;
-    }
+    const args = commandArgs(argv, FLAGS, io, probeCommand);
+    if (typeof args === 'number') return args;
     if (args.positionals.length !== 1) return usage(io, args.positionals.length === 0 ? 'missing <run dir | checkpoint.safetensors>' : `expected one run, got ${args.positionals.length}`);
     const f = args.flags;
     if (f.data === undefined) return usage(io, 'missing --data SRC');

@@ -15,7 +15,8 @@ import { sampleNoise } from '../../runtime/masking/noise.ts';
 import { Rng } from '../../runtime/rng.ts';
 import { lower } from '../../runtime/tfjs/program.ts';
 import { reconstructionRows, writeReconstructionGrid } from '../../runtime/train/reconstruction.ts';
-import { describeFlags, parseArgs } from '../args.ts';
+import { describeFlags } from '../args.ts';
+import { commandArgs, usageError } from '../prologue.ts';
 import type { Command } from '../command.ts';
 import { displayPath } from '../compile/location.ts';
 import { EXIT, type ExitCode } from '../exit.ts';
@@ -44,10 +45,7 @@ examples:
   maec reconstruct runs/quick a.png b.jpg --mask 0.5 --out half-masked.png
 `;
 
-function usage(io: Io, message: string): ExitCode {
-  io.err(`maec reconstruct: ${message}\nrun 'maec reconstruct --help' for usage\n`);
-  return EXIT.usage;
-}
+const usage = (io: Io, message: string): ExitCode => usageError(io, 'reconstruct', message);
 
 /** `maec reconstruct`: see HELP. */
 export const reconstructCommand: Command = {
@@ -55,12 +53,8 @@ export const reconstructCommand: Command = {
   summary: "draw the paper's Figure 2 (masked input and reconstruction) for your own images",
   help: HELP,
   async run(argv, io) {
-    const args = parseArgs(argv, FLAGS);
-    if (!args.ok) return usage(io, args.error);
-    if (args.help) {
-      io.out(HELP);
-      return EXIT.ok;
-    }
+    const args = commandArgs(argv, FLAGS, io, reconstructCommand);
+    if (typeof args === 'number') return args;
     const [run, ...images] = args.positionals;
     if (run === undefined) return usage(io, 'missing <run dir | checkpoint.safetensors>');
     if (images.length === 0) return usage(io, 'missing image files');

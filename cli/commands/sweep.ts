@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BUDGETS, createSweepView, isBudgetName, runSweep, sweepFiles, toVariants, withOverrides, type Budget, type BudgetOverrides } from '../../runtime/sweep/index.ts';
-import { describeFlags, parseArgs } from '../args.ts';
+import { describeFlags } from '../args.ts';
+import { commandArgs, usageError } from '../prologue.ts';
 import type { Command } from '../command.ts';
 import { displayPath, formatDiagnostic } from '../compile/location.ts';
 import { compileFile } from '../compile/pipeline.ts';
@@ -70,12 +71,8 @@ export const sweepCommand: Command = {
   summary: 'ablation study: pretrain, probe and fine-tune every variant of a model file',
   help: HELP,
   async run(argv, io) {
-    const args = parseArgs(argv, FLAGS);
-    if (!args.ok) return usage(io, args.error);
-    if (args.help) {
-      io.out(HELP);
-      return EXIT.ok;
-    }
+    const args = commandArgs(argv, FLAGS, io, sweepCommand);
+    if (typeof args === 'number') return args;
     const f = args.flags;
     if (args.positionals.length !== 1) return usage(io, args.positionals.length === 0 ? 'missing <ablation.ts>' : `expected one model file, got ${args.positionals.length}`);
     if (f.data === undefined) return usage(io, 'missing --data SRC');
@@ -154,7 +151,4 @@ function positiveInt(text: string): number | null {
   return Number.isInteger(n) && n > 0 ? n : null;
 }
 
-function usage(io: Io, message: string): ExitCode {
-  io.err(`maec sweep: ${message}\nRun 'maec sweep --help' for usage.\n`);
-  return EXIT.usage;
-}
+const usage = (io: Io, message: string): ExitCode => usageError(io, 'sweep', message);
