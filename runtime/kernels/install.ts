@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { batchMatMulKernel } from './batch_matmul.ts';
 import { fusedMatMulKernel } from './fused_matmul.ts';
+import { sliceKernel, splitVKernel } from './slice.ts';
 import { createInstance, releaseInstance, type KernelInstance } from './instance.ts';
 import type { RoutePolicy } from './route.ts';
 import { asWasmBackend } from './wasm_backend.ts';
@@ -61,6 +62,9 @@ export async function installKernels(options: InstallOptions = {}): Promise<Inst
   const replacements: [string, (stock: KernelConfig) => KernelConfig][] = [
     [tf.BatchMatMul, (stock) => ({ ...stock, kernelFunc: batchMatMulKernel(stock.kernelFunc, instanceFor, policy) })],
   ];
+  // Slicing needs no kernel module; it only stops stock from copying the whole input per slice.
+  replacements.push([tf.Slice, (stock) => ({ ...stock, kernelFunc: sliceKernel(stock.kernelFunc) })]);
+  replacements.push([tf.SplitV, (stock) => ({ ...stock, kernelFunc: splitVKernel(stock.kernelFunc) })]);
   if (options.fused ?? true) {
     replacements.push([tf._FusedMatMul, (stock) => ({ ...stock, kernelFunc: fusedMatMulKernel(stock.kernelFunc, instanceFor, policy) })]);
   }

@@ -21,13 +21,15 @@ test('with MAEC_KERNELS=off installKernels leaves the stock kernels registered a
   assert.equal(tf.getKernel('BatchMatMul', 'wasm'), stock);
 });
 
-test('installKernels replaces both matmul kernels and uninstallKernels restores the stock ones', async () => {
-  const stock = ['BatchMatMul', '_FusedMatMul'].map((name) => tf.getKernel(name, 'wasm'));
-  const result = await installKernels({ env: {} });
-  assert.deepEqual(result, { installed: true, kernels: ['BatchMatMul', '_FusedMatMul'] });
-  assert.notEqual(tf.getKernel('BatchMatMul', 'wasm')?.kernelFunc, stock[0]?.kernelFunc);
+test('installKernels replaces both matmul kernels and the slicing ones, and uninstallKernels restores the stock ones', async () => {
+  const names = ['BatchMatMul', 'Slice', 'SplitV', '_FusedMatMul'];
   uninstallKernels();
-  assert.deepEqual(['BatchMatMul', '_FusedMatMul'].map((name) => tf.getKernel(name, 'wasm')), stock);
+  const stock = names.map((name) => tf.getKernel(name, 'wasm'));
+  const result = await installKernels({ env: {} });
+  assert.deepEqual(result, { installed: true, kernels: names });
+  for (const [i, name] of names.entries()) assert.notEqual(tf.getKernel(name, 'wasm')?.kernelFunc, stock[i]?.kernelFunc, name);
+  uninstallKernels();
+  assert.deepEqual(names.map((name) => tf.getKernel(name, 'wasm')), stock);
 });
 
 test('with the kernels off, matMul gives exactly the stock results', async () => {

@@ -1,15 +1,26 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-/** [N, T, H*hd] -> [N*H, T, hd] (rank-4 transpose). */
-function splitHeads(x: tf.Tensor, n: number, t: number, heads: number, hd: number): tf.Tensor3D {
-  const x4 = tf.reshape(x, [n, t, heads, hd]);
-  return tf.reshape(tf.transpose(x4, [0, 2, 1, 3]), [n * heads, t, hd]); // [N*H, T, hd]
+/**
+ * qkv [N, T, 3D] -> q, k, v, each [H*N, T, hd], with one rank-4 transpose and a split along the
+ * leading axis (contiguous blocks: slicing the last axis instead costs as much as a matmul on
+ * wasm). Rows are ordered (head, sample); mergeHeads undoes exactly that order.
+ */
+function splitQkv(qkv: tf.Tensor, n: number, t: number, heads: number, hd: number): tf.Tensor3D[] {
+  const x4 = tf.reshape(qkv, [n, t, 3 * heads, hd]); // (n, t, (s, h), d)
+  const byHead = tf.transpose(x4, [2, 0, 1, 3]); // [3H, N, T, hd]
+  return tf.split(tf.reshape(byHead, [3, heads * n, t, hd]), 3, 0).map((p) => tf.reshape(p, [heads * n, t, hd]) as tf.Tensor3D);
 }
 
-/** [N*H, T, hd] -> [N, T, H*hd]. */
+/** [H*N, T, hd] (rows ordered head, sample) -> [N, T, H*hd]. */
 function mergeHeads(x: tf.Tensor, n: number, t: number, heads: number, hd: number): tf.Tensor {
-  const x4 = tf.transpose(tf.reshape(x, [n, heads, t, hd]), [0, 2, 1, 3]); // [N, T, H, hd]
+  const x4 = tf.transpose(tf.reshape(x, [heads, n, t, hd]), [1, 2, 0, 3]); // [N, T, H, hd]
   return tf.reshape(x4, [n, t, heads * hd]);
+}
+
+/** dq, dk, dv, each [H*N, T, hd] -> dqkv [N, T, 3D]: the inverse of splitQkv. */
+function joinQkv(parts: readonly tf.Tensor[], n: number, t: number, heads: number, hd: number): tf.Tensor {
+  const byHead = tf.reshape(tf.concat([...parts], 0), [3 * heads, n, t, hd]); // [3H, N, T, hd]
+  return tf.reshape(tf.transpose(byHead, [1, 2, 0, 3]), [n, t, 3 * heads * hd]);
 }
 
 /**
@@ -30,11 +41,8 @@ export function attention(qkv: tf.Tensor, heads: number): tf.Tensor {
   const scale = hd ** -0.5;
   const fused = tf.customGrad((x, save) => {
     const { qh, kh, vh, p, out } = tf.tidy(() => {
-      const [q, k, v] = tf.split(x as tf.Tensor, 3, 2); // each [N, T, D]
-      const qh = splitHeads(q!, n, t, heads, hd);
-      const kh = splitHeads(k!, n, t, heads, hd);
-      const vh = splitHeads(v!, n, t, heads, hd);
-      const p = tf.softmax(tf.mul(tf.matMul(qh, kh, false, true), scale)); // [N*H, T, T]
+      const [qh, kh, vh] = splitQkv(x as tf.Tensor, n, t, heads, hd) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D]; // each [H*N, T, hd]
+      const p = tf.softmax(tf.mul(tf.matMul(qh, kh, false, true), scale)); // [H*N, T, T]
       const out = mergeHeads(tf.matMul(p, vh), n, t, heads, hd); // [N, T, D]
       return { qh, kh, vh, p, out };
     });
@@ -43,13 +51,13 @@ export function attention(qkv: tf.Tensor, heads: number): tf.Tensor {
       value: out,
       gradFunc: (dy: tf.Tensor, [qs, ks, vs, ps]: tf.Tensor[]) =>
         tf.tidy(() => {
-          const dO = splitHeads(dy, n, t, heads, hd); // [N*H, T, hd]
-          const dV = tf.matMul(ps!, dO, true, false); // [N*H, T, hd]
-          const dP = tf.matMul(dO, vs!, false, true); // [N*H, T, T]
+          const dO = tf.reshape(tf.transpose(tf.reshape(dy, [n, t, heads, hd]), [2, 0, 1, 3]), [heads * n, t, hd]); // [H*N, T, hd]
+          const dV = tf.matMul(ps!, dO, true, false); // [H*N, T, hd]
+          const dP = tf.matMul(dO, vs!, false, true); // [H*N, T, T]
           const dS = tf.mul(ps!, tf.sub(dP, tf.sum(tf.mul(dP, ps!), -1, true)));
           const dQ = tf.mul(tf.matMul(dS, ks!), scale);
           const dK = tf.mul(tf.matMul(dS, qs!, true, false), scale);
-          return tf.concat([mergeHeads(dQ, n, t, heads, hd), mergeHeads(dK, n, t, heads, hd), mergeHeads(dV, n, t, heads, hd)], 2);
+          return joinQkv([dQ, dK, dV], n, t, heads, hd);
         }),
     };
   }) as (x: tf.Tensor) => tf.Tensor;
