@@ -5,6 +5,7 @@
  */
 import { augmentImage } from './augment.ts';
 import { DataError } from './errors.ts';
+import { Rng } from '../rng.ts';
 import { augmentRng, epochOrder } from './order.ts';
 import { statsForChannels } from './stats.ts';
 import type { ImageStore, Pixels } from './store.ts';
@@ -72,11 +73,22 @@ function finishImage(dst: Float32Array, offset: number, plane: number, fromChann
   }
 }
 
+/**
+ * A limit takes a fixed random subset of the store, the same for every seed and epoch: stores
+ * can be ordered by class (the mnist package, class folders), so their first N images would
+ * hold a few classes only. `order` permutes 0..n-1; the result holds store indices.
+ */
+function limitedOrder(count: number, n: number, order: Int32Array): Int32Array {
+  if (n === count) return order;
+  const subset = Rng.fromSeed(0x5eed_11a1).permutation(count);
+  return order.map((i) => subset[i]!);
+}
+
 /** Streams the batches of one split of `store`. */
 export async function* streamBatches(store: ImageStore, split: Split, o: BatchOptions, ctx: PipelineContext): AsyncGenerator<Batch> {
   checkOptions(o, store.channels, ctx.name);
   const n = Math.min(store.count, o.limit ?? store.count);
-  const order = epochOrder(n, o.seed, o.epoch, SPLIT_ID[split], o.shuffle ?? split === 'train');
+  const order = limitedOrder(store.count, n, epochOrder(n, o.seed, o.epoch, SPLIT_ID[split], o.shuffle ?? split === 'train'));
   const S = o.imageSize;
   const plane = S * S;
   const stats = statsForChannels(ctx.stats, o.channels);
