@@ -17,6 +17,8 @@ export interface BlockConfig {
   readonly heads: number;
   readonly mlpHidden: number;
   readonly eps: number;
+  /** Stochastic depth on both residual branches (fine-tuning); absent or 0 in pretraining. */
+  readonly dropPath?: number;
 }
 
 /**
@@ -24,15 +26,16 @@ export interface BlockConfig {
  * x: [N, T, D] -> [N, T, D].
  */
 export function block(b: GraphBuilder, site: ParamSite, prefix: string, x: string, cfg: BlockConfig): string {
-  const { width: d, heads, mlpHidden, eps } = cfg;
+  const { width: d, heads, mlpHidden, eps, dropPath: rate = 0 } = cfg;
+  const branch = (id: string, y: string) => (rate > 0 ? b.op(`${id}.drop_path`, { kind: 'dropPath', rate }, [y]) : y);
   const h1 = layerNorm(b, site, `${prefix}.norm1`, x, d, eps);
   const qkv = linear(b, site, `${prefix}.attn.qkv`, h1, d, 3 * d); // [N, T, 3D]
   const attn = b.op(`${prefix}.attn.core`, { kind: 'attention', heads }, [qkv]); // [N, T, D]
-  const proj = linear(b, site, `${prefix}.attn.proj`, attn, d, d);
+  const proj = branch(`${prefix}.attn`, linear(b, site, `${prefix}.attn.proj`, attn, d, d));
   const x1 = b.op(`${prefix}.attn.residual`, { kind: 'add' }, [x, proj]);
   const h2 = layerNorm(b, site, `${prefix}.norm2`, x1, d, eps);
   const fc1 = linear(b, site, `${prefix}.mlp.fc1`, h2, d, mlpHidden); // [N, T, hidden]
   const act = b.op(`${prefix}.mlp.gelu`, { kind: 'gelu' }, [fc1]);
-  const fc2 = linear(b, site, `${prefix}.mlp.fc2`, act, mlpHidden, d);
+  const fc2 = branch(`${prefix}.mlp`, linear(b, site, `${prefix}.mlp.fc2`, act, mlpHidden, d));
   return b.op(`${prefix}.mlp.residual`, { kind: 'add' }, [x1, fc2]);
 }

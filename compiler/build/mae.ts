@@ -1,8 +1,11 @@
 import { derive, type MaeSpec } from '../../dsl/index.ts';
 import { GraphBuilder } from '../ir/builder.ts';
-import type { Graph, GraphKind, GraphMeta } from '../ir/types.ts';
+import type { Graph, GraphKind } from '../ir/types.ts';
 import { block, layerNorm, linear } from './layers.ts';
 import { positionTable, trainable, type ParamSite } from './params.ts';
+import { addPatchPositions, embedPatches, encoderPositions, graphMeta, prependCls } from './stem.ts';
+
+const TOKEN_SITE: ParamSite = { module: 'tokens', part: 'encoder', layer: 0 };
 
 /**
  * Builds maec's IR from a spec, exactly as ../shared/reference/MAE-SPEC.md describes the
@@ -20,17 +23,10 @@ export function buildGraph(spec: MaeSpec, kind: GraphKind = spec.maskTokensInEnc
   const K = kind === 'encoder' ? L : d.numVisible;
   const eps = spec.layerNormEps;
   const b = new GraphBuilder();
-  const embedSite: ParamSite = { module: 'patch_embed', part: 'encoder', layer: 0 };
-  const tokenSite: ParamSite = { module: 'tokens', part: 'encoder', layer: 0 };
-
   const imgs = b.input('imgs', ['N', C, size, size]);
-  const patches = b.op('patchify', { kind: 'patchify', patch, order: 'chw' }, [imgs]); // [N, L, C*p*p]
-  // The official conv weight [D, C, p, p] is a linear map of each patch read in (c, r, s) order.
-  const embedW = b.param(trainable(embedSite, 'patch_embed.proj.weight', [D, C, patch, patch], { kind: 'xavierUniform', fanIn: C * patch * patch, fanOut: D }));
-  const embedB = b.param(trainable(embedSite, 'patch_embed.proj.bias', [D], { kind: 'zeros' }));
-  let x = b.op('patch_embed.proj', { kind: 'linear' }, [patches, embedW, embedB]); // [N, L, D]
+  let x = embedPatches(b, imgs, spec); // [N, L, D]
   const embedded = x;
-  const pos = b.param(positionTable(tokenSite, 'pos_embed', d.grid, D)); // [1, 1+L, D]
+  const pos = encoderPositions(b, spec, d); // [1, 1+L, D]
 
   let masking: { mask: string; idsRestore: string } | undefined;
   if (kind !== 'encoder') {
@@ -40,38 +36,22 @@ export function buildGraph(spec: MaeSpec, kind: GraphKind = spec.maskTokensInEnc
     const mask = b.op('mask', { kind: 'maskFromRestore', keep: K }, [idsRestore]); // [N, L], 1 = removed
     masking = { mask, idsRestore };
     if (kind === 'symmetric') {
-      const token = b.param(trainable(tokenSite, 'encoder_mask_token', [1, 1, D], { kind: 'normal', std: 0.02 }));
+      const token = b.param(trainable(TOKEN_SITE, 'encoder_mask_token', [1, 1, D], { kind: 'normal', std: 0.02 }));
       x = b.op('patch_embed.masked', { kind: 'maskReplace' }, [x, mask, token]); // [N, L, D]
     }
   }
-  const patchPos = b.op('pos_embed.patches', { kind: 'sliceTokens', start: 1, end: 1 + L }, [pos]); // [1, L, D]
-  x = b.op('patch_embed.pos', { kind: 'add' }, [x, patchPos]);
+  x = addPatchPositions(b, x, pos, L);
   if (kind === 'pretrain') {
     const idsKeep = b.op('ids_keep', { kind: 'sliceTokens', start: 0, end: K }, ['ids_shuffle']); // [N, K]
     x = b.op('visible', { kind: 'gatherTokens' }, [x, idsKeep]); // [N, K, D]
   }
-  const cls = b.param(trainable(tokenSite, 'cls_token', [1, 1, D], { kind: 'normal', std: 0.02 }));
-  const clsPos = b.op('pos_embed.cls', { kind: 'sliceTokens', start: 0, end: 1 }, [pos]); // [1, 1, D]
-  const clsToken = b.op('cls', { kind: 'add' }, [cls, clsPos]);
-  x = b.op('encoder.tokens', { kind: 'concatTokens' }, [clsToken, x]); // [N, 1+K, D]
+  x = prependCls(b, x, pos, D); // [N, 1+K, D]
 
   const encoderBlock = { width: D, heads: spec.encoder.heads, mlpHidden: d.encoderMlpHidden, eps };
   for (let i = 0; i < depth; i++) x = block(b, { module: `blocks.${i}`, part: 'encoder', layer: i + 1 }, `blocks.${i}`, x, encoderBlock);
   const latent = layerNorm(b, { module: 'norm', part: 'encoder', layer: depth + 1 }, 'norm', x, D, eps); // [N, 1+K, D]
 
-  const meta: GraphMeta = {
-    imageSize: size,
-    channels: C,
-    patch,
-    grid: d.grid,
-    numPatches: L,
-    numVisible: K,
-    encoderWidth: D,
-    encoderDepth: depth,
-    decoderWidth: spec.decoder.width,
-    decoderDepth: spec.decoder.depth,
-    normPixLoss: spec.normPixLoss,
-  };
+  const meta = graphMeta(spec, d, K);
   if (kind === 'encoder' || !masking) return b.finish(kind, meta, { latent, patch_embed: embedded });
 
   // Decoder.
