@@ -8,18 +8,7 @@ import { buildGraph } from '../../compiler/build/mae.ts';
 import { lower } from '../../runtime/tfjs/program.ts';
 import { loadSafetensors, toFloat32, toInt32, type SafetensorsTensor } from '../../runtime/io/index.ts';
 import { parityFixtures } from './fixtures.ts';
-
-/** max |a - b| / max |b|: the error relative to the tensor's largest absolute value. */
-function relativeError(got: ArrayLike<number>, want: ArrayLike<number>): number {
-  assert.equal(got.length, want.length, 'element count');
-  let scale = 0;
-  let diff = 0;
-  for (let i = 0; i < want.length; i++) {
-    scale = Math.max(scale, Math.abs(want[i]!));
-    diff = Math.max(diff, Math.abs(got[i]! - want[i]!));
-  }
-  return scale === 0 ? diff : diff / scale;
-}
+import { relativeError } from './reference/cases.ts';
 
 const values = (t: SafetensorsTensor) => (t.dtype === 'I64' ? toInt32(t) : toFloat32(t));
 const asTensor = (t: SafetensorsTensor) => tf.tensor(toFloat32(t), [...t.shape]);
