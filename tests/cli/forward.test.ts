@@ -12,16 +12,8 @@ const fx = parityFixtures()[0]!;
 const dir = mkdtempSync(join(tmpdir(), 'maec-forward-'));
 const specPath = join(dir, 'spec.json');
 const c = fx.config;
-writeFileSync(
-  specPath,
-  JSON.stringify({
-    encoder: { patch: c.patch_size, width: c.embed_dim, depth: c.depth, heads: c.num_heads, mlpRatio: c.mlp_ratio },
-    decoder: { width: c.decoder_embed_dim, depth: c.decoder_depth, heads: c.decoder_num_heads, mlpRatio: c.mlp_ratio },
-    mask: c.mask_ratio,
-    image: { size: c.img_size, channels: c.in_chans },
-    normPixLoss: c.norm_pix_loss,
-  }),
-);
+// The fixture's resolved spec, written as a user's spec.json.
+writeFileSync(specPath, JSON.stringify(fx.spec));
 const weights = join(fx.dir, 'weights.safetensors');
 const inputs = join(fx.dir, 'inputs.safetensors');
 
