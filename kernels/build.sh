@@ -6,7 +6,7 @@
 #                                  byte for byte from the committed one
 #
 # The binary is committed so users need no compiler; --check keeps it honest. The build is
-# deterministic: no debug info, no paths, fixed flags, one translation unit.
+# deterministic: no debug info, no paths, fixed flags, translation units in a fixed order.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -24,13 +24,23 @@ trap 'rm -rf "$work"' EXIT
 # -fno-builtin: without it clang turns the packing loops into calls to memcpy/memset, which
 # a -nostdlib module cannot import. -O3 -msimd128: the kernel is written with wasm_simd128.h.
 cflags=(--target=wasm32 -msimd128 -O3 -fno-builtin -ffreestanding -g0 -Wall -Wextra -Werror)
-clang "${cflags[@]}" -c "$here/matmul.c" -o "$work/matmul.o"
-# --import-memory: the kernel runs on tfjs-wasm's own memory, so tensors need no copies.
+units=(matmul elementwise)
+for unit in "${units[@]}"; do
+  clang "${cflags[@]}" -c "$here/$unit.c" -o "$work/$unit.o"
+done
+objects=("${units[@]/#/$work/}")
+objects=("${objects[@]/%/.o}")
+# --import-memory: the kernels run on tfjs-wasm's own memory, so tensors need no copies.
+# The exports are listed in check_module.mjs too, which fails on any other.
 wasm-ld --no-entry --import-memory --strip-debug \
   --export=maec_matmul --export=maec_scratch_floats \
-  "$work/matmul.o" -o "$work/maec_kernels.wasm"
+  --export=maec_gelu --export=maec_gelu_grad \
+  --export=maec_softmax_grad \
+  --export=maec_layer_norm --export=maec_layer_norm_grad \
+  --export=maec_sum_rows \
+  "${objects[@]}" -o "$work/maec_kernels.wasm"
 
-node "$here/check_module.mjs" "$work/matmul.o" "$work/maec_kernels.wasm"
+node "$here/check_module.mjs" "$work/maec_kernels.wasm" "${objects[@]}"
 
 if [[ "$mode" == "--check" ]]; then
   if cmp -s "$work/maec_kernels.wasm" "$committed"; then

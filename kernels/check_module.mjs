@@ -6,12 +6,12 @@
 // reaches the shadow stack only through the __stack_pointer global), and the linked module
 // must have no data section, import only the memory and export only the kernel entry points.
 //
-//   node kernels/check_module.mjs matmul.o maec_kernels.wasm
+//   node kernels/check_module.mjs maec_kernels.wasm matmul.o elementwise.o
 import { readFileSync } from 'node:fs';
 
-const [objectPath, modulePath] = process.argv.slice(2);
-if (!objectPath || !modulePath) {
-  console.error('usage: node check_module.mjs <object.o> <module.wasm>');
+const [modulePath, ...objectPaths] = process.argv.slice(2);
+if (!modulePath || objectPaths.length === 0) {
+  console.error('usage: node check_module.mjs <module.wasm> <object.o>...');
   process.exit(2);
 }
 
@@ -34,10 +34,12 @@ function sectionIds(bytes) {
 }
 
 const errors = [];
-const object = new WebAssembly.Module(readFileSync(objectPath));
-for (const imp of WebAssembly.Module.imports(object)) {
-  if (imp.kind === 'global') errors.push(`object references global ${imp.name} (shadow stack use)`);
-  if (imp.kind === 'function') errors.push(`object calls external function ${imp.name}`);
+for (const objectPath of objectPaths) {
+  const object = new WebAssembly.Module(readFileSync(objectPath));
+  for (const imp of WebAssembly.Module.imports(object)) {
+    if (imp.kind === 'global') errors.push(`${objectPath} references global ${imp.name} (shadow stack use)`);
+    if (imp.kind === 'function') errors.push(`${objectPath} calls external function ${imp.name}`);
+  }
 }
 
 const bytes = readFileSync(modulePath);
@@ -48,7 +50,10 @@ if (ids.includes(12)) errors.push('module has a data count section');
 const imports = WebAssembly.Module.imports(module).map((i) => `${i.module}.${i.name}:${i.kind}`);
 if (imports.join(',') !== 'env.memory:memory') errors.push(`module imports ${imports.join(', ')}; expected only env.memory`);
 const exports = WebAssembly.Module.exports(module).map((e) => `${e.name}:${e.kind}`).sort();
-const expected = ['maec_matmul:function', 'maec_scratch_floats:function'];
+const expected = [
+  'maec_gelu', 'maec_gelu_grad', 'maec_layer_norm', 'maec_layer_norm_grad', 'maec_matmul',
+  'maec_scratch_floats', 'maec_softmax_grad', 'maec_sum_rows',
+].map((name) => `${name}:function`);
 if (exports.join(',') !== expected.join(',')) errors.push(`module exports ${exports.join(', ')}; expected ${expected.join(', ')}`);
 
 if (errors.length > 0) {

@@ -19,6 +19,7 @@
  * A transpose flag only swaps the two strides, so the caller passes them directly.
  */
 #include <wasm_simd128.h>
+#include "partial.h"
 
 #define MR 4
 #define NR 8
@@ -47,35 +48,6 @@
 #define ACT_LEAKYRELU 3
 
 static inline int min_i(int a, int b) { return a < b ? a : b; }
-
-/* Loads n (0..4) floats without touching memory past them; the caller may point at the end
- * of a tensor, and reading past the end of tfjs's memory would trap. */
-static inline v128_t load_partial(const float *p, int n) {
-  switch (n) {
-  case 0: return wasm_f32x4_splat(0.0f);
-  case 1: return wasm_f32x4_make(p[0], 0.0f, 0.0f, 0.0f);
-  case 2: return wasm_f32x4_make(p[0], p[1], 0.0f, 0.0f);
-  case 3: return wasm_f32x4_make(p[0], p[1], p[2], 0.0f);
-  default: return wasm_v128_load(p);
-  }
-}
-
-static inline void store_partial(float *p, v128_t v, int n) {
-  switch (n) {
-  case 0: return;
-  case 1: p[0] = wasm_f32x4_extract_lane(v, 0); return;
-  case 2:
-    p[0] = wasm_f32x4_extract_lane(v, 0);
-    p[1] = wasm_f32x4_extract_lane(v, 1);
-    return;
-  case 3:
-    p[0] = wasm_f32x4_extract_lane(v, 0);
-    p[1] = wasm_f32x4_extract_lane(v, 1);
-    p[2] = wasm_f32x4_extract_lane(v, 2);
-    return;
-  default: wasm_v128_store(p, v); return;
-  }
-}
 
 /* pmax/pmin rather than max/min: they lower to single instructions in V8, and NaN stays NaN
  * because the comparison is false for it and the input is returned. */

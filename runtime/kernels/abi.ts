@@ -1,6 +1,7 @@
 /**
- * The contract with kernels/maec_kernels.wasm: its exports and the activation codes its
- * epilogue understands (mirrors the ACT_* defines in kernels/matmul.c).
+ * The contract with kernels/maec_kernels.wasm: its exports (kernels/matmul.c and
+ * kernels/elementwise.c) and the activation codes the matmul epilogue understands (mirrors
+ * the ACT_* defines in kernels/matmul.c).
  */
 
 /** Exports of the kernel module. Pointers are byte addresses in tfjs-wasm's memory. */
@@ -18,6 +19,24 @@ export interface KernelExports {
     aBs: number, bBs: number, aRs: number, aCs: number, bRs: number, bCs: number,
     scratch: number, bias: number, act: number, alpha: number,
   ) => void;
+  /** y = x Phi(x) (exact GELU), n elements. */
+  readonly maec_gelu: (x: number, y: number, n: number) => void;
+  /** dx = dy (Phi(x) + x phi(x)), n elements. */
+  readonly maec_gelu_grad: (x: number, dy: number, dx: number, n: number) => void;
+  /** ds = scale * p * (dp - rowsum(dp * p)). */
+  readonly maec_softmax_grad: (p: number, dp: number, ds: number, rows: number, cols: number, scale: number) => void;
+  /** LayerNorm over rows of `cols`: writes y, xhat (rows x cols) and rstd (rows). */
+  readonly maec_layer_norm: (
+    x: number, gamma: number, beta: number, y: number, xhat: number, rstd: number,
+    rows: number, cols: number, eps: number,
+  ) => void;
+  /** LayerNorm's gradient: dx (rows x cols), dgamma and dbeta (cols each). */
+  readonly maec_layer_norm_grad: (
+    dy: number, xhat: number, rstd: number, gamma: number, dx: number, dgamma: number, dbeta: number,
+    rows: number, cols: number,
+  ) => void;
+  /** out[j] = sum over i < rows of x[i * cols + j]. */
+  readonly maec_sum_rows: (x: number, out: number, rows: number, cols: number) => void;
 }
 
 /** Activations the kernel applies in its store, by tfjs name. */

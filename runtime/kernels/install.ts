@@ -3,7 +3,9 @@
  *
  * The stock kernelFuncs are kept: ours call them for what they do not handle (other dtypes,
  * refused shapes, shapes the route rule leaves to stock), and uninstallKernels() registers
- * them again. Switch the kernels off by not calling installKernels(), or with the
+ * them again. The fused kernels (GELU, softmax, LayerNorm: elementwise.ts) have no stock
+ * counterpart; they are registered under names of our own and unregistered again, and the
+ * ops in runtime/tfjs/ops ask fusedKernelsActive() before calling them. Switch the kernels off by not calling installKernels(), or with the
  * environment variable MAEC_KERNELS=off, which installKernels() respects.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -11,6 +13,9 @@ import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { batchMatMulKernel } from './batch_matmul.ts';
 import { fusedMatMulKernel } from './fused_matmul.ts';
 import { sliceKernel, splitVKernel } from './slice.ts';
+import { fusedKernelConfigs } from './elementwise.ts';
+import { identityKernel } from './identity.ts';
+import { sumKernel } from './sum.ts';
 import { createInstance, releaseInstance, type KernelInstance } from './instance.ts';
 import type { RoutePolicy } from './route.ts';
 import { asWasmBackend } from './wasm_backend.ts';
@@ -19,6 +24,11 @@ import { asWasmBackend } from './wasm_backend.ts';
 export interface InstallOptions {
   /** also replace _FusedMatMul (tf.fused.matMul); default true, see docs/kernels.md */
   readonly fused?: boolean;
+  /**
+   * also install the elementwise kernels: fused GELU, softmax and LayerNorm, Sum over leading
+   * axes, copy-free Identity; default true
+   */
+  readonly elementwise?: boolean;
   /** 'auto' (default) follows the measured route rule; 'always' takes every float32 product */
   readonly route?: RoutePolicy;
   /** where MAEC_KERNELS is read; default process.env */
@@ -37,6 +47,8 @@ export function kernelsEnabled(env: Readonly<Record<string, string | undefined>>
 interface Installed {
   readonly instance: KernelInstance;
   readonly stock: readonly KernelConfig[];
+  /** names of the fused kernels registered (no stock kernel of that name exists) */
+  readonly added: readonly string[];
 }
 
 let installed: Installed | undefined;
@@ -68,6 +80,11 @@ export async function installKernels(options: InstallOptions = {}): Promise<Inst
   if (options.fused ?? true) {
     replacements.push([tf._FusedMatMul, (stock) => ({ ...stock, kernelFunc: fusedMatMulKernel(stock.kernelFunc, instanceFor, policy) })]);
   }
+  const elementwise = options.elementwise ?? true;
+  if (elementwise) {
+    replacements.push([tf.Sum, (stock) => ({ ...stock, kernelFunc: sumKernel(stock.kernelFunc, instanceFor) })]);
+    replacements.push([tf.Identity, (stock) => ({ ...stock, kernelFunc: identityKernel(stock.kernelFunc) })]);
+  }
 
   const stock: KernelConfig[] = [];
   for (const [name, replace] of replacements) {
@@ -77,13 +94,26 @@ export async function installKernels(options: InstallOptions = {}): Promise<Inst
     tf.unregisterKernel(name, 'wasm');
     tf.registerKernel(replace(config));
   }
-  installed = { instance, stock };
-  return { installed: true, kernels: stock.map((c) => c.kernelName) };
+  const added = elementwise ? fusedKernelConfigs(instanceFor) : [];
+  for (const config of added) tf.registerKernel(config);
+  installed = { instance, stock, added: added.map((c) => c.kernelName) };
+  return { installed: true, kernels: [...stock.map((c) => c.kernelName), ...installed.added] };
 }
 
-/** The kernels now replaced by ours on the wasm backend (empty when none are installed). */
+/** The kernels now replaced or added by ours on the wasm backend (empty when none are installed). */
 export function installedKernels(): readonly string[] {
-  return installed === undefined ? [] : installed.stock.map((c) => c.kernelName);
+  return installed === undefined ? [] : [...installed.stock.map((c) => c.kernelName), ...installed.added];
+}
+
+/**
+ * True when the fused kernels (elementwise.ts: fusedKernelNames) can run on the active
+ * backend: installed, and on the backend instance they were installed on.
+ *
+ * @example fusedKernelsActive() ? tf.engine().runKernel('MaecGelu', { x }) : tfjsGelu(x)
+ */
+export function fusedKernelsActive(): boolean {
+  if (installed === undefined || installed.added.length === 0) return false;
+  return tf.getBackend() === 'wasm' && (tf.backend() as unknown) === installed.instance.backend;
 }
 
 /** Restores the stock kernels and frees our scratch; a no-op when nothing is installed. */
@@ -93,6 +123,7 @@ export function uninstallKernels(): void {
     tf.unregisterKernel(config.kernelName, 'wasm');
     tf.registerKernel(config);
   }
+  for (const name of installed.added) tf.unregisterKernel(name, 'wasm');
   if ((tf.findBackend('wasm') as unknown) === installed.instance.backend) releaseInstance(installed.instance);
   installed = undefined;
 }

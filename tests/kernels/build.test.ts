@@ -30,7 +30,7 @@ test('the module check rejects a kernel that uses the shadow stack', { skip: noC
     assert.equal(cc.status, 0, cc.stderr);
     const ld = spawnSync('wasm-ld', ['--no-entry', '--import-memory', '--export-dynamic', join(dir, 'bad.o'), '-o', join(dir, 'bad.wasm')], { encoding: 'utf8' });
     assert.equal(ld.status, 0, ld.stderr);
-    const check = spawnSync('node', [join(root, 'kernels/check_module.mjs'), join(dir, 'bad.o'), join(dir, 'bad.wasm')], { encoding: 'utf8' });
+    const check = spawnSync('node', [join(root, 'kernels/check_module.mjs'), join(dir, 'bad.wasm'), join(dir, 'bad.o')], { encoding: 'utf8' });
     assert.equal(check.status, 1, check.stdout);
     assert.match(check.stderr, /references global __stack_pointer/);
   } finally {

@@ -18,7 +18,7 @@ function reference(x: Float32Array, w: Float32Array, b: Float32Array, m: number,
 
 test('a tiny fused product with transposeB is right with the kernels installed (stock _FusedMatMul is not)', async () => {
   await useBackend('wasm');
-  const installed = await installKernels();
+  const installed = await installKernels({ env: {} }); // installed even under MAEC_KERNELS=off
   assert.ok(installed.installed);
   for (const [m, k, n] of [[2, 3, 4], [8, 16, 4], [4, 4, 4]] as const) {
     const x = Float32Array.from({ length: m * k }, (_, i) => Math.sin(i + 1));

@@ -21,15 +21,24 @@ test('with MAEC_KERNELS=off installKernels leaves the stock kernels registered a
   assert.equal(tf.getKernel('BatchMatMul', 'wasm'), stock);
 });
 
-test('installKernels replaces both matmul kernels and the slicing ones, and uninstallKernels restores the stock ones', async () => {
-  const names = ['BatchMatMul', 'Slice', 'SplitV', '_FusedMatMul'];
+test('installKernels replaces the matmul, slicing, Sum and Identity kernels, and uninstallKernels restores the stock ones', async () => {
+  const names = ['BatchMatMul', 'Slice', 'SplitV', '_FusedMatMul', 'Sum', 'Identity'];
+  const added = ['MaecGelu', 'MaecGeluGrad', 'MaecSoftmaxGrad', 'MaecLayerNorm', 'MaecLayerNormGrad'];
   uninstallKernels();
   const stock = names.map((name) => tf.getKernel(name, 'wasm'));
   const result = await installKernels({ env: {} });
-  assert.deepEqual(result, { installed: true, kernels: names });
+  assert.deepEqual(result, { installed: true, kernels: [...names, ...added] });
   for (const [i, name] of names.entries()) assert.notEqual(tf.getKernel(name, 'wasm')?.kernelFunc, stock[i]?.kernelFunc, name);
+  for (const name of added) assert.ok(tf.getKernel(name, 'wasm'), name);
   uninstallKernels();
   assert.deepEqual(names.map((name) => tf.getKernel(name, 'wasm')), stock);
+  for (const name of added) assert.equal(tf.getKernel(name, 'wasm'), undefined, name);
+});
+
+test('installKernels({ elementwise: false }) leaves Sum, Identity and the fused kernels out', async () => {
+  const result = await installKernels({ env: {}, elementwise: false });
+  uninstallKernels();
+  assert.deepEqual(result, { installed: true, kernels: ['BatchMatMul', 'Slice', 'SplitV', '_FusedMatMul'] });
 });
 
 test('with the kernels off, matMul gives exactly the stock results', async () => {

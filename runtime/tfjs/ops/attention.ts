@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedKernelNames, fusedKernelsActive } from '../../kernels/index.ts';
 
 /**
  * qkv [N, T, 3D] -> q, k, v, each [H*N, T, hd], with one rank-4 transpose and a split along the
@@ -23,6 +24,22 @@ function joinQkv(parts: readonly tf.Tensor[], n: number, t: number, heads: numbe
   return tf.reshape(tf.transpose(byHead, [1, 2, 0, 3]), [n, t, 3 * heads * hd]);
 }
 
+/** softmax(scale * s) over the last axis and its gradient, as tfjs ops. */
+const tfjsSoftmax = {
+  value: (s: tf.Tensor, scale: number): tf.Tensor => tf.softmax(tf.mul(s, scale)),
+  /** dS = scale * P * (dP - rowsum(dP * P)): the gradient of the unscaled scores s. */
+  grad: (p: tf.Tensor, dP: tf.Tensor, scale: number): tf.Tensor => tf.mul(tf.mul(p, tf.sub(dP, tf.sum(tf.mul(dP, p), -1, true))), scale),
+};
+
+/**
+ * The gradient as one kernel call (kernels/elementwise.c), on wasm with maec's kernels. The
+ * forward pass stays as above: tfjs-wasm's softmax (XNNPACK) beat a kernel of ours 2:1.
+ */
+const kernelSoftmax = {
+  value: tfjsSoftmax.value,
+  grad: (p: tf.Tensor, dP: tf.Tensor, scale: number): tf.Tensor => tf.engine().runKernel(fusedKernelNames.softmaxGrad, { p, dp: dP }, { scale }) as tf.Tensor,
+};
+
 /**
  * Multi-head self-attention core: qkv [N, T, 3D] -> [N, T, D]. q, k, v are the column blocks
  * [0, D), [D, 2D), [2D, 3D); head h uses columns h*hd .. (h+1)*hd - 1 of each; scores are
@@ -31,18 +48,19 @@ function joinQkv(parts: readonly tf.Tensor[], n: number, t: number, heads: numbe
  * The gradient is fused: the tape keeps q, k, v per head and the attention weights P, not
  * every reshape, transpose and intermediate of the forward pass. With dO the upstream
  * gradient per head:
- *   dV = P^T dO,  dP = dO V^T,  dS = P * (dP - rowsum(dP * P)),
- *   dQ = dS K * scale,  dK = dS^T Q * scale.
+ *   dV = P^T dO,  dP = dO V^T,  dS = scale * P * (dP - rowsum(dP * P)),
+ *   dQ = dS K,  dK = dS^T Q.
  */
 export function attention(qkv: tf.Tensor, heads: number): tf.Tensor {
   const [n, t, three] = qkv.shape as [number, number, number];
   const d = three / 3;
   const hd = d / heads;
   const scale = hd ** -0.5;
+  const softmax = fusedKernelsActive() && qkv.dtype === 'float32' ? kernelSoftmax : tfjsSoftmax;
   const fused = tf.customGrad((x, save) => {
     const { qh, kh, vh, p, out } = tf.tidy(() => {
       const [qh, kh, vh] = splitQkv(x as tf.Tensor, n, t, heads, hd) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D]; // each [H*N, T, hd]
-      const p = tf.softmax(tf.mul(tf.matMul(qh, kh, false, true), scale)); // [H*N, T, T]
+      const p = softmax.value(tf.matMul(qh, kh, false, true), scale); // [H*N, T, T]
       const out = mergeHeads(tf.matMul(p, vh), n, t, heads, hd); // [N, T, D]
       return { qh, kh, vh, p, out };
     });
@@ -54,9 +72,9 @@ export function attention(qkv: tf.Tensor, heads: number): tf.Tensor {
           const dO = tf.reshape(tf.transpose(tf.reshape(dy, [n, t, heads, hd]), [2, 0, 1, 3]), [heads * n, t, hd]); // [H*N, T, hd]
           const dV = tf.matMul(ps!, dO, true, false); // [H*N, T, hd]
           const dP = tf.matMul(dO, vs!, false, true); // [H*N, T, T]
-          const dS = tf.mul(ps!, tf.sub(dP, tf.sum(tf.mul(dP, ps!), -1, true)));
-          const dQ = tf.mul(tf.matMul(dS, ks!), scale);
-          const dK = tf.mul(tf.matMul(dS, qs!, true, false), scale);
+          const dS = softmax.grad(ps!, dP, scale); // [H*N, T, T]
+          const dQ = tf.matMul(dS, ks!);
+          const dK = tf.matMul(dS, qs!, true, false);
           return joinQkv([dQ, dK, dV], n, t, heads, hd);
         }),
     };

@@ -1,6 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedKernelNames, fusedKernelsActive } from '../../kernels/index.ts';
 
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/** GELU's value and gradient as tfjs ops, for backends without maec's fused kernels. */
+const tfjsGelu = {
+  value: (x: tf.Tensor): tf.Tensor => tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1)),
+  grad: (x: tf.Tensor, dy: tf.Tensor): tf.Tensor => {
+    const cdf = tf.mul(tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1), 0.5);
+    const pdf = tf.mul(tf.exp(tf.mul(tf.square(x), -0.5)), INV_SQRT_2PI);
+    return tf.mul(dy, tf.add(cdf, tf.mul(x, pdf)));
+  },
+};
+
+/** The same two as one kernel call each (kernels/elementwise.c), on wasm with maec's kernels. */
+const kernelGelu = {
+  value: (x: tf.Tensor): tf.Tensor => tf.engine().runKernel(fusedKernelNames.gelu, { x }) as tf.Tensor,
+  grad: (x: tf.Tensor, dy: tf.Tensor): tf.Tensor => tf.engine().runKernel(fusedKernelNames.geluGrad, { x, dy }) as tf.Tensor,
+};
 
 /**
  * Exact GELU, x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2)), as torch.nn.GELU(), with a fused
@@ -8,16 +25,14 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
  * would otherwise be stored four times), and
  *   d/dx = Phi(x) + x * phi(x),   phi(x) = exp(-x^2 / 2) / sqrt(2 pi).
  */
-export const gelu = tf.customGrad((x, save) => {
-  (save as tf.GradSaveFunc)([x as tf.Tensor]);
-  const value = tf.tidy(() => tf.mul(tf.mul(x as tf.Tensor, 0.5), tf.add(tf.erf(tf.mul(x as tf.Tensor, Math.SQRT1_2)), 1)));
-  return {
-    value,
-    gradFunc: (dy: tf.Tensor, [xs]: tf.Tensor[]) =>
-      tf.tidy(() => {
-        const cdf = tf.mul(tf.add(tf.erf(tf.mul(xs!, Math.SQRT1_2)), 1), 0.5);
-        const pdf = tf.mul(tf.exp(tf.mul(tf.square(xs!), -0.5)), INV_SQRT_2PI);
-        return tf.mul(dy, tf.add(cdf, tf.mul(xs!, pdf)));
-      }),
-  };
-}) as (x: tf.Tensor) => tf.Tensor;
+export const gelu = (x: tf.Tensor): tf.Tensor => {
+  const impl = fusedKernelsActive() && x.dtype === 'float32' ? kernelGelu : tfjsGelu;
+  const fused = tf.customGrad((xs, save) => {
+    (save as tf.GradSaveFunc)([xs as tf.Tensor]);
+    return {
+      value: tf.tidy(() => impl.value(xs as tf.Tensor)),
+      gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => tf.tidy(() => impl.grad(saved!, dy)),
+    };
+  }) as (x: tf.Tensor) => tf.Tensor;
+  return fused(x);
+};

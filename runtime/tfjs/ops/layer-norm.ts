@@ -1,4 +1,42 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedKernelNames, fusedKernelsActive } from '../../kernels/index.ts';
+
+/** What the forward pass keeps for the gradient: y, the normalised input and 1/sigma per row. */
+interface Normalised {
+  readonly y: tf.Tensor;
+  readonly xhat: tf.Tensor;
+  readonly r: tf.Tensor;
+}
+
+/** LayerNorm's forward pass and gradient as tfjs ops, for backends without maec's fused kernels. */
+const tfjsLayerNorm = {
+  forward: (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): Normalised => {
+    const { mean, variance } = tf.moments(x, -1, true);
+    const r = tf.rsqrt(tf.add(variance, eps));
+    const xhat = tf.mul(tf.sub(x, mean), r);
+    return { y: tf.add(tf.mul(xhat, gamma), beta), xhat, r };
+  },
+  grad: (dy: tf.Tensor, xhat: tf.Tensor, r: tf.Tensor, gamma: tf.Tensor): tf.Tensor[] => {
+    const d = xhat.shape[xhat.shape.length - 1]!;
+    const dy2 = tf.reshape(dy, [-1, d]);
+    const xh2 = tf.reshape(xhat, [-1, d]);
+    const dBeta = tf.sum(dy2, 0);
+    const dGamma = tf.sum(tf.mul(dy2, xh2), 0);
+    const g = tf.mul(dy, gamma);
+    const dx = tf.mul(r, tf.sub(tf.sub(g, tf.mean(g, -1, true)), tf.mul(xhat, tf.mean(tf.mul(g, xhat), -1, true))));
+    return [dx, dGamma, dBeta];
+  },
+};
+
+/** The same two as one kernel call each (kernels/elementwise.c), on wasm with maec's kernels. */
+const kernelLayerNorm = {
+  forward: (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): Normalised => {
+    const [y, xhat, r] = tf.engine().runKernel(fusedKernelNames.layerNorm, { x, gamma, beta }, { eps }) as tf.Tensor[];
+    return { y: y!, xhat: xhat!, r: r! };
+  },
+  grad: (dy: tf.Tensor, xhat: tf.Tensor, r: tf.Tensor, gamma: tf.Tensor): tf.Tensor[] =>
+    tf.engine().runKernel(fusedKernelNames.layerNormGrad, { dy, xhat, rstd: r, gamma }) as tf.Tensor[],
+};
 
 /**
  * LayerNorm over the last axis with the biased variance, as torch.nn.LayerNorm, with a fused
@@ -8,26 +46,14 @@ import * as tf from '@tensorflow/tfjs-core';
  *   dx = r * (g - mean(g) - xhat * mean(g * xhat)),  g = dy * gamma   (means over the last axis)
  */
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
-  const d = x.shape[x.shape.length - 1]!;
+  const kernels = fusedKernelsActive() && [x, gamma, beta].every((t) => t.dtype === 'float32');
+  const impl = kernels ? kernelLayerNorm : tfjsLayerNorm;
   const fused = tf.customGrad((xs, g, b, save) => {
-    const { xhat, r } = tf.tidy(() => {
-      const { mean, variance } = tf.moments(xs as tf.Tensor, -1, true);
-      const rstd = tf.rsqrt(tf.add(variance, eps));
-      return { xhat: tf.mul(tf.sub(xs as tf.Tensor, mean), rstd), r: rstd };
-    });
+    const { y, xhat, r } = impl.forward(xs as tf.Tensor, g as tf.Tensor, b as tf.Tensor, eps);
     (save as tf.GradSaveFunc)([xhat, r, g as tf.Tensor]);
     return {
-      value: tf.tidy(() => tf.add(tf.mul(xhat, g as tf.Tensor), b as tf.Tensor)),
-      gradFunc: (dy: tf.Tensor, [xh, rs, gm]: tf.Tensor[]) =>
-        tf.tidy(() => {
-          const dy2 = tf.reshape(dy, [-1, d]);
-          const xh2 = tf.reshape(xh!, [-1, d]);
-          const dBeta = tf.sum(dy2, 0);
-          const dGamma = tf.sum(tf.mul(dy2, xh2), 0);
-          const g2 = tf.mul(dy, gm!);
-          const dx = tf.mul(rs!, tf.sub(tf.sub(g2, tf.mean(g2, -1, true)), tf.mul(xh!, tf.mean(tf.mul(g2, xh!), -1, true))));
-          return [dx, dGamma, dBeta];
-        }),
+      value: y,
+      gradFunc: (dy: tf.Tensor, [xh, rs, gm]: tf.Tensor[]) => tf.tidy(() => impl.grad(dy, xh!, rs!, gm!)),
     };
   }) as (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor;
   return fused(x, gamma, beta);
