@@ -9,7 +9,7 @@
  *   npm run bench -- --backend cpu --quick
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../runtime/io/atomic.ts';
@@ -158,6 +158,7 @@ async function main(): Promise<void> {
   console.log(`backend ${backend.name} (${backend.reason}); ${steps} timed steps per measurement, one process each`);
   const variants: ('stock' | 'maec')[] = backend.name === 'wasm' ? ['stock', 'maec'] : ['stock'];
   const rows: Row[] = [];
+  const loadBefore = loadavg()[0] ?? NaN;
   const configs = quick ? [0] : CONFIGS.map((_, i) => i);
   for (const config of configs) {
     const cfg = CONFIGS[config]!;
@@ -182,6 +183,8 @@ async function main(): Promise<void> {
     command: `npm run bench -- ${args.join(' ')}`.trim(),
     date: new Date().toISOString(),
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, tfjs: tf.version_core },
+    // other processes on a shared machine slow every cell; this says how busy it was
+    loadAverage: `${loadBefore.toFixed(2)} / ${(loadavg()[0] ?? NaN).toFixed(2)}`,
     backend: backend.name,
     rows,
   };
@@ -201,12 +204,12 @@ function describe(m: Measurement): string {
 
 const cell = (m: Measurement, f: (t: StepTiming) => number) => (m.timing ? f(m.timing).toFixed(1) : `failed: ${m.error}`);
 
-function toMarkdown(r: { command: string; date: string; machine: { cpu: string; cores: number; node: string; tfjs: string }; backend: string; rows: Row[] }): string {
+function toMarkdown(r: { command: string; date: string; machine: { cpu: string; cores: number; node: string; tfjs: string }; loadAverage: string; backend: string; rows: Row[] }): string {
   const lines = [
     '# Training-step benchmark',
     '',
     `Command: \`taskset -c 0 ${r.command}\`, ${r.date}.`,
-    `Machine: ${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}, tfjs ${r.machine.tfjs}, backend ${r.backend}, one thread.`,
+    `Machine: ${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}, tfjs ${r.machine.tfjs}, backend ${r.backend}, one thread; load average (1 min) before / after: ${r.loadAverage}.`,
     'A step is forward + backward + AdamW on a batch; times are medians; each cell ran in its own process.',
     '',
     '| config | kernels | batch | MAE img/s | MAE GFLOP/s | 2-D matmul peak GFLOP/s | MAE peak RSS MiB | symmetric img/s | measured speedup | FLOP speedup |',
