@@ -6,7 +6,21 @@ export { parseSource, formatSource, DEFAULT_SOURCE, SOURCE_FORMS, type DataSourc
 export { openDataset, type OpenOptions } from './open.ts';
 export { checkCompatibility } from './compatibility.ts';
 export { MNIST_STATS, FASHION_MNIST_STATS, IMAGENET_STATS, HALF_STATS, statsForChannels } from './stats.ts';
-export { sampleResizedCrop, augmentImage, MAE_CROP, type CropRanges } from './augment.ts';
+export {
+  sampleResizedCrop,
+  sampleFixedCrop,
+  sampleJitter,
+  applyJitter,
+  augmentImage,
+  AUGMENT_STEPS,
+  MAE_CROP,
+  FIXED_CROP_FRACTION,
+  JITTER_STRENGTH,
+  type CropRanges,
+  type AugmentSteps,
+  type Jitter,
+  type JitterOp,
+} from './augment.ts';
 export { epochOrder, augmentRng, mixSeed } from './order.ts';
 export { parseIdx, readIdxFile, readIdxPair, type IdxArray } from './idx.ts';
 export { FASHION_MNIST_DIR, FASHION_MNIST_CLASSES } from './fashion-mnist.ts';

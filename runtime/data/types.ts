@@ -7,18 +7,23 @@
 export type Split = 'train' | 'test';
 
 /**
- * Per-image augmentation.
+ * Per-image augmentation (the steps of each are in `AUGMENT_STEPS`, runtime/data/augment.ts).
  * - `none`: resize only (evaluation).
  * - `pretrain`: RandomResizedCrop(scale 0.2..1, ratio 3/4..4/3) + horizontal flip p = 0.5, the
  *   MAE pretraining recipe; the flip is left out for datasets where mirroring changes meaning
  *   (digits), see `Dataset.allowFlip`.
+ * - `pretrain-fixed-crop`: `pretrain` with a fixed-size crop in place of RandomResizedCrop: a
+ *   square of 7/8 of the shorter side (Resize(256) + RandomCrop(224)) at a uniform position.
+ * - `pretrain+jitter`: `pretrain`, then colour jitter (brightness, contrast and, for colour
+ *   images, saturation factors in [0.6, 1.4], in random order, values clamped to [0, 1]).
  * - `crop`: RandomResizedCrop only, never a flip.
  * - `flip`: resize + horizontal flip p = 0.5 (when the dataset allows it).
+ * The pretraining modes are what the spec's `augment` chooses (runtime/train/augment.ts).
  */
-export type Augment = 'none' | 'pretrain' | 'crop' | 'flip';
+export type Augment = 'none' | 'pretrain' | 'pretrain-fixed-crop' | 'pretrain+jitter' | 'crop' | 'flip';
 
 /** The accepted `Augment` values, for parsers and error messages. */
-export const AUGMENTS: readonly Augment[] = Object.freeze(['none', 'pretrain', 'crop', 'flip']);
+export const AUGMENTS: readonly Augment[] = Object.freeze(['none', 'pretrain', 'pretrain-fixed-crop', 'pretrain+jitter', 'crop', 'flip']);
 
 /** Per-channel mean and standard deviation of pixel values in [0, 1]. */
 export interface ChannelStats {

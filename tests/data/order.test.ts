@@ -78,6 +78,6 @@ test('labels follow the images through the shuffle', async () => {
 test('bad batch options are DATA006 errors saying what was found', async () => {
   const ds = await openDataset('synthetic');
   await assert.rejects(collect(ds, { batchSize: 0 }), /batchSize must be a positive integer, found 0/);
-  await assert.rejects(collect(ds, { augment: 'jitter' as never }), /augment must be one of none, pretrain, crop, flip, found 'jitter'/);
+  await assert.rejects(collect(ds, { augment: 'jitter' as never }), /augment must be one of none, pretrain, pretrain-fixed-crop, pretrain\+jitter, crop, flip, found 'jitter'/);
   await assert.rejects(collect(ds, { channels: 2 }), /channels must be 1 or 3, found 2/);
 });
