@@ -8,4 +8,6 @@ export const DEFAULTS = Object.freeze({
   // Official presets pass eps=1e-6 explicitly; PyTorch's bare LayerNorm default (1e-5) is never used.
   layerNormEps: 1e-6,
   maskTokensInEncoder: false,
+  // RandomResizedCrop(0.2..1) + flip: the recipe, and what every run before the option did.
+  augment: 'crop' as const,
 });

@@ -1,5 +1,5 @@
-export type { MaeSpec, VitSpec, DecoderSpec, MaskSpec, ImageSpec, MaskStrategy } from './spec.ts';
-export { MASK_STRATEGIES } from './spec.ts';
+export type { MaeSpec, VitSpec, DecoderSpec, MaskSpec, ImageSpec, MaskStrategy, PretrainAugment } from './spec.ts';
+export { MASK_STRATEGIES, PRETRAIN_AUGMENTS } from './spec.ts';
 export { DEFAULTS } from './defaults.ts';
 export { vit, resolveVit, vitTiny, vitSmall, vitB, vitL, vitH } from './vit.ts';
 export type { VitOptions } from './vit.ts';

@@ -1,6 +1,6 @@
 import { DEFAULTS } from './defaults.ts';
 import { deepFreeze } from './freeze.ts';
-import type { MaeSpec, MaskStrategy, VitSpec } from './spec.ts';
+import type { MaeSpec, MaskStrategy, PretrainAugment, VitSpec } from './spec.ts';
 import type { CheckedMae } from './typelevel/index.ts';
 
 export interface DecoderOptions {
@@ -25,6 +25,7 @@ export interface MaeOptions {
   readonly normPixLoss?: boolean;
   readonly layerNormEps?: number;
   readonly maskTokensInEncoder?: boolean;
+  readonly augment?: PretrainAugment;
 }
 
 /** Fills every default of a user's options; the result is a frozen, resolved spec. */
@@ -40,6 +41,7 @@ export function resolveMae(options: MaeOptions): MaeSpec {
     normPixLoss: options.normPixLoss ?? DEFAULTS.normPixLoss,
     layerNormEps: options.layerNormEps ?? DEFAULTS.layerNormEps,
     maskTokensInEncoder: options.maskTokensInEncoder ?? DEFAULTS.maskTokensInEncoder,
+    augment: options.augment ?? DEFAULTS.augment,
   });
 }
 

@@ -41,6 +41,18 @@ export interface MaskSpec {
   readonly strategy: MaskStrategy;
 }
 
+/**
+ * Per-image augmentation during pretraining (the paper's Table 1e). Every mode but `none` also
+ * flips horizontally with p = 0.5 where the data allows it (not digits).
+ * - `none`: the image resized to the model's size, nothing else;
+ * - `crop-fixed`: a crop of fixed size, 7/8 of the shorter side (Resize(256) + RandomCrop(224)),
+ *   at a uniform random position, resized back;
+ * - `crop`: RandomResizedCrop(scale 0.2..1, ratio 3/4..4/3), the recipe and the default;
+ * - `crop+jitter`: `crop`, then colour jitter: brightness and contrast factors in [0.6, 1.4]
+ *   (torchvision's ColorJitter(0.4, 0.4, 0.4)), saturation too for colour images; no hue.
+ */
+export type PretrainAugment = 'none' | 'crop-fixed' | 'crop' | 'crop+jitter';
+
 export interface ImageSpec {
   /** Square image side in pixels. */
   readonly size: number;
@@ -63,6 +75,10 @@ export interface MaeSpec {
    * processes all L patches. Off in MAE proper.
    */
   readonly maskTokensInEncoder: boolean;
+  /** How pretraining augments its images; fine-tuning and probing have their own settings. */
+  readonly augment: PretrainAugment;
 }
 
 export const MASK_STRATEGIES: readonly MaskStrategy[] = Object.freeze(['random', 'block', 'grid']);
+
+export const PRETRAIN_AUGMENTS: readonly PretrainAugment[] = Object.freeze(['none', 'crop-fixed', 'crop', 'crop+jitter']);

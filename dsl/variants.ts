@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { DecoderOptions, ImageOptions, MaeOptions } from './mae.ts';
 import { resolveMae } from './mae.ts';
 import type { Problem } from './problem.ts';
-import type { MaeSpec, MaskStrategy } from './spec.ts';
+import type { MaeSpec, MaskStrategy, PretrainAugment } from './spec.ts';
 import type { CheckedVariant } from './typelevel/index.ts';
 import { validateSpec } from './validate.ts';
 import type { VitOptions } from './vit.ts';
@@ -16,6 +16,7 @@ export interface VariantOverrides {
   readonly normPixLoss?: boolean;
   readonly layerNormEps?: number;
   readonly maskTokensInEncoder?: boolean;
+  readonly augment?: PretrainAugment;
 }
 
 /** Lays overrides over a resolved spec, field by field; a bare mask number replaces the ratio. */
@@ -29,6 +30,7 @@ export function applyOverrides(base: MaeSpec, overrides: VariantOverrides): MaeS
     normPixLoss: overrides.normPixLoss ?? base.normPixLoss,
     layerNormEps: overrides.layerNormEps ?? base.layerNormEps,
     maskTokensInEncoder: overrides.maskTokensInEncoder ?? base.maskTokensInEncoder,
+    augment: overrides.augment ?? base.augment,
   };
   return resolveMae(options);
 }
@@ -78,6 +80,7 @@ export interface GridAxes {
   readonly normPixLoss?: readonly boolean[];
   readonly layerNormEps?: readonly number[];
   readonly maskTokensInEncoder?: readonly boolean[];
+  readonly augment?: readonly PretrainAugment[];
 }
 
 /** One point of a grid: its name, its spec, and what validateSpec says about it. */

@@ -12,6 +12,8 @@ const num = t.number;
 
 const strategy = t.keyof({ random: null, block: null, grid: null }, '"random" | "block" | "grid"');
 
+const augment = t.keyof({ none: null, 'crop-fixed': null, crop: null, 'crop+jitter': null }, '"none" | "crop-fixed" | "crop" | "crop+jitter"');
+
 export const encoderCodec = strictObject(
   'an encoder { patch, width, depth, heads, mlpRatio? }',
   { patch: num, width: num, depth: num, heads: num },
@@ -48,6 +50,7 @@ export const maeCodec = strictObject(
     normPixLoss: t.boolean,
     layerNormEps: num,
     maskTokensInEncoder: t.boolean,
+    augment,
   },
 );
 

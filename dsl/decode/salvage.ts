@@ -1,6 +1,6 @@
 import { DEFAULTS } from '../defaults.ts';
 import type { MaeOptions } from '../mae.ts';
-import type { MaskStrategy } from '../spec.ts';
+import { PRETRAIN_AUGMENTS, type MaskStrategy, type PretrainAugment } from '../spec.ts';
 import { hasOwn, isRecord } from './describe.ts';
 
 /**
@@ -30,6 +30,7 @@ export function salvage(input: Readonly<Record<string, unknown>>, broken: readon
   };
   const mask = read('mask');
   const strategy = read('mask.strategy');
+  const augment = read('augment');
   return {
     encoder: {
       kind: 'vit',
@@ -54,6 +55,7 @@ export function salvage(input: Readonly<Record<string, unknown>>, broken: readon
       normPixLoss: flag('normPixLoss'),
       layerNormEps: number('layerNormEps'),
       maskTokensInEncoder: flag('maskTokensInEncoder'),
+      augment: !isBroken('augment') && PRETRAIN_AUGMENTS.includes(augment as PretrainAugment) ? (augment as PretrainAugment) : undefined,
     }),
   };
 }

@@ -38,6 +38,7 @@ test('a resolved spec round-trips through JSON deeply equal, and decodes frozen'
     mae({ encoder: vitB }),
     mae({ encoder: vitH, decoder: { depth: 1, width: 256 }, mask: { ratio: 0.5, strategy: 'block' }, normPixLoss: false }),
     mae({ encoder: vitTiny, image: { size: 32, channels: 1 }, layerNormEps: 1e-5, maskTokensInEncoder: true }),
+    mae({ encoder: vitTiny, augment: 'crop+jitter' }),
   ];
   for (const spec of specs) {
     const result = decodeSpec(JSON.parse(JSON.stringify(spec)));
@@ -92,4 +93,25 @@ test('every invalid numeric field of a random spec is reported at its path', () 
     }),
     { numRuns: 100 },
   );
+});
+
+test('the augmentation decodes, and JSON without it (older specs and checkpoints) gets the recipe, crop', () => {
+  for (const augment of ['none', 'crop-fixed', 'crop', 'crop+jitter'] as const) {
+    const result = decodeSpec({ encoder: vitBJson, augment });
+    assert.ok(E.isRight(result));
+    assert.equal(result.right.augment, augment);
+  }
+  const old = decodeSpec(JSON.parse(JSON.stringify({ ...mae({ encoder: vitB }), augment: undefined })));
+  assert.ok(E.isRight(old));
+  assert.equal(old.right.augment, 'crop');
+  assert.deepEqual(old.right, mae({ encoder: vitB }));
+});
+
+test('a bad augmentation is a structural problem at its path, reported with the other problems', () => {
+  assert.deepEqual(problems({ encoder: vitBJson, augment: 'jitter' }), ['MAE000 augment: expected "none" | "crop-fixed" | "crop" | "crop+jitter", got "jitter"']);
+  assert.deepEqual(problems({ encoder: vitBJson, augment: true }), ['MAE000 augment: expected "none" | "crop-fixed" | "crop" | "crop+jitter", got true']);
+  assert.deepEqual(problems({ encoder: { ...vitBJson, heads: 5 }, augment: 'pretrain' }), [
+    'MAE000 augment: expected "none" | "crop-fixed" | "crop" | "crop+jitter", got "pretrain"',
+    'MAE002 encoder.heads: 5 does not divide width 768',
+  ]);
 });

@@ -60,3 +60,12 @@ test('variants of a variant compose', () => {
   const twice = variant(once, { decoder: { heads: 8 } });
   assert.deepEqual(twice.decoder, { width: 256, depth: 8, heads: 8, mlpRatio: 4 });
 });
+
+test('the pretraining augmentation is a grid axis: named augment=<value>, the base keeps the recipe', () => {
+  assert.equal(base.augment, 'crop');
+  const points = grid(base, { augment: ['none', 'crop-fixed', 'crop', 'crop+jitter'] });
+  assert.deepEqual(points.map((p) => p.name), ['augment=none', 'augment=crop-fixed', 'augment=crop', 'augment=crop+jitter']);
+  assert.deepEqual(points.map((p) => p.spec.augment), ['none', 'crop-fixed', 'crop', 'crop+jitter']);
+  assert.deepEqual({ ...points[0]!.spec, augment: 'crop' }, base, 'nothing else changes');
+  assert.equal(variant(points[1]!.spec, { mask: 0.5 }).augment, 'crop-fixed', 'a later variant keeps it');
+});

@@ -9,6 +9,9 @@ export const official = [
   mae({ encoder: vitH, decoder: { width: 512, depth: 8, heads: 16 }, mask: { ratio: 0.75, strategy: 'random' } }),
   mae({ encoder: vitTiny, image: { size: 32 }, mask: { ratio: 0.5, strategy: 'block' } }),
   mae({ encoder: vitSmall, image: { size: 96, channels: 1 }, normPixLoss: false, layerNormEps: 1e-5 }),
+  mae({ encoder: vitB, augment: 'none' }),
+  mae({ encoder: vitB, augment: 'crop-fixed' }),
+  mae({ encoder: vitB, augment: 'crop+jitter' }),
 ];
 
 // MAE001: patch divides image size (default 224), exact up to and beyond a million.
@@ -113,4 +116,8 @@ export const structure = [
   mae({ encoder: vitB, mask: { ratio: 0.5, strategy: 'checkerboard' } }),
   // @ts-expect-error size must be a number
   mae({ encoder: vitB, image: { size: '224' } }),
+  // @ts-expect-error unknown augmentation: the data pipeline's 'pretrain' is not a spec value
+  mae({ encoder: vitB, augment: 'pretrain' }),
+  // @ts-expect-error unknown augmentation
+  mae({ encoder: vitB, augment: 'jitter' }),
 ];

@@ -9,6 +9,8 @@ export const sound = [
   variant(base, { encoder: { patch: 14 }, image: { size: 224 } }),
   variant(base, { mask: { strategy: 'grid' } }),
   grid(maeB, { 'mask.ratio': [0.5, 0.75], 'decoder.depth': [1, 8] }),
+  variant(base, { augment: 'crop+jitter' }),
+  grid(maeB, { augment: ['none', 'crop-fixed', 'crop', 'crop+jitter'] }),
 ];
 
 export const broken = [
@@ -22,4 +24,8 @@ export const broken = [
   variant(base, { layerNormEps: 0 }),
   // @ts-expect-error unknown field
   variant(base, { encoder: { patches: 14 } }),
+  // @ts-expect-error unknown augmentation
+  variant(base, { augment: 'colour' }),
+  // @ts-expect-error unknown augmentation in a grid axis
+  grid(maeB, { augment: ['none', 'blur'] }),
 ];
