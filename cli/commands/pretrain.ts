@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { decodeSpec } from '../../dsl/decode.ts';
-import type { MaeSpec } from '../../dsl/index.ts';
+import { applyOverrides, DEFAULTS, PRETRAIN_AUGMENTS, type MaeSpec, type PretrainAugment } from '../../dsl/index.ts';
 import { formatProblem } from '../../dsl/problem.ts';
 import { useBackend, type BackendName } from '../../runtime/backend.ts';
 import { readCheckpoint } from '../../runtime/checkpoint/index.ts';
@@ -27,6 +27,7 @@ const FLAGS = {
   accum: { kind: 'string', value: 'A', help: `micro-batches per optimizer step, effective batch B*A (default ${PRETRAIN_DEFAULTS.accum})` },
   blr: { kind: 'string', value: 'LR', help: `base learning rate, lr = blr * B * A / 256 (default ${PRETRAIN_DEFAULTS.blr})` },
   warmup: { kind: 'string', value: 'E', help: 'warmup epochs, fractional allowed (default 5% of the run)' },
+  augment: { kind: 'string', value: 'A', help: `override the spec's augmentation: ${PRETRAIN_AUGMENTS.join(', ')} (default: the spec's, normally ${DEFAULTS.augment})` },
   seed: { kind: 'string', value: 'S', help: `seed of initialisation, data order, augmentation and masks (default ${PRETRAIN_DEFAULTS.seed})` },
   out: { kind: 'string', value: 'DIR', help: 'run folder (default runs/<model name>)' },
   resume: { kind: 'boolean', help: 'continue the run in --out from its checkpoint, with its recorded settings' },
@@ -42,7 +43,13 @@ const HELP = `usage: maec pretrain <model.ts | spec.json> [flags]
 
 Pretrains a masked autoencoder as the MAE recipe does: AdamW (betas 0.9, 0.95, weight decay
 0.05 except biases and 1-D parameters), per-step linear warmup then half-cosine decay,
-gradient accumulation, RandomResizedCrop augmentation, 75% random masking (the spec's ratio).
+gradient accumulation. Augmentation, mask ratio and mask strategy come from the spec (by
+default RandomResizedCrop + flip and 75% random masking).
+
+Augmentation (Table 1e): none = resize only; crop-fixed = a 7/8-side crop at a random place
+(Resize(256) + RandomCrop(224)) + flip; crop = RandomResizedCrop(0.2-1) + flip, the recipe;
+crop+jitter = crop, then brightness/contrast (and, in colour, saturation) jitter 0.4. Digits are
+never flipped. --augment is written into the run's spec.json and checkpoint, so --resume keeps it.
 
 The run folder receives spec.json, metrics.jsonl (one line per step), checkpoint.safetensors
 (every epoch and every --checkpoint-every steps, replaced atomically), reconstructions/epoch-NNN.png
@@ -96,17 +103,22 @@ export const pretrainCommand: Command = {
       spec = decoded.right;
       hyper = meta.hyper;
       data = meta.data;
-      const ignored = (['data', 'epochs', 'batch', 'accum', 'blr', 'warmup', 'seed', 'export'] as const).filter((k) => f[k] !== undefined);
+      const ignored = (['data', 'epochs', 'batch', 'accum', 'blr', 'warmup', 'seed', 'augment', 'export'] as const).filter((k) => f[k] !== undefined);
       if (ignored.length > 0) io.err(`maec pretrain: resuming with the run's recorded settings; ignoring ${ignored.map((k) => `--${k}`).join(', ')}\n`);
       if (modelArg !== undefined) {
         const loaded = await loadSpec(resolve(io.cwd, modelArg), io.cwd, f.export);
         if (!loaded.ok) return fail(io, loaded);
-        if (JSON.stringify(loaded.spec) !== JSON.stringify(spec)) return runError(io, `${modelArg} does not describe the model of the run in ${f.out}; leave the model out to resume with the recorded spec`);
+        // The augmentation may have come from --augment, so only the rest must match.
+        if (JSON.stringify(applyOverrides(loaded.spec, { augment: spec.augment })) !== JSON.stringify(spec))
+          return runError(io, `${modelArg} does not describe the model of the run in ${f.out}; leave the model out to resume with the recorded spec`);
+        if (loaded.spec.augment !== spec.augment) io.err(`maec pretrain: resuming with the run's recorded augment ${spec.augment}, not ${modelArg}'s ${loaded.spec.augment}\n`);
       }
     } else {
       const loaded = await loadSpec(resolve(io.cwd, modelArg!), io.cwd, f.export);
       if (!loaded.ok) return fail(io, loaded);
-      spec = loaded.spec;
+      const augment = f.augment as PretrainAugment | undefined;
+      if (augment !== undefined && !PRETRAIN_AUGMENTS.includes(augment)) return usage(io, `--augment must be one of ${PRETRAIN_AUGMENTS.join(', ')}, found ${augment}`);
+      spec = augment === undefined ? loaded.spec : applyOverrides(loaded.spec, { augment });
       const parsed = parseHyper(f);
       if (typeof parsed === 'string') return usage(io, parsed);
       hyper = parsed;
@@ -135,7 +147,7 @@ export const pretrainCommand: Command = {
     }
     io.out(
       `${f.resume ? 'resuming' : 'training'} on ${dataset.name} (${dataset.splits.train} train images) into ${displayPath(dir, io.cwd)}: ` +
-        `${hyper.epochs} epochs, batch ${hyper.batch} x accum ${hyper.accum}, blr ${hyper.blr} (lr ${((hyper.blr * hyper.batch * hyper.accum) / 256).toExponential(2)}), warmup ${hyper.warmupEpochs} epochs, seed ${hyper.seed}\n`,
+        `${hyper.epochs} epochs, batch ${hyper.batch} x accum ${hyper.accum}, blr ${hyper.blr} (lr ${((hyper.blr * hyper.batch * hyper.accum) / 256).toExponential(2)}), warmup ${hyper.warmupEpochs} epochs, augment ${spec.augment}, seed ${hyper.seed}\n`,
     );
 
     let interrupted = false;

@@ -2,17 +2,19 @@
  * The pretraining loop (the official engine_pretrain, per epoch): micro-batches of B images are
  * grouped by A into optimizer steps; the learning rate is set per step from the fractional
  * epoch of the group's first micro-batch; the masking noise of each micro-batch is drawn from
- * the run's seeded generator. A final group of fewer than A micro-batches is dropped, as the
+ * the run's seeded generator, with the spec's mask strategy; images are augmented as the spec's
+ * `augment` says. A final group of fewer than A micro-batches is dropped, as the
  * official loop zeroes gradients at each epoch start.
  *
  * Side effects (saving, drawing, printing) are the caller's, through the hooks.
  */
 import type { Dataset } from '../data/index.ts';
 import type { Rng } from '../rng.ts';
-import type { MaskStrategy } from '../../dsl/spec.ts';
+import type { MaskStrategy, PretrainAugment } from '../../dsl/spec.ts';
 import { sampleNoise } from '../masking/noise.ts';
 import type { Program } from '../tfjs/program.ts';
 import type { Position } from '../checkpoint/index.ts';
+import { PRETRAIN_PIPELINE } from './augment.ts';
 import { TrainError } from './errors.ts';
 import { scheduleOf, type PretrainHyper } from './hyper.ts';
 import type { ModelState } from './model-state.ts';
@@ -48,6 +50,8 @@ export interface LoopContext {
   readonly rng: Rng;
   /** How masks are sampled (random, block or grid): the spec's mask.strategy. */
   readonly strategy: MaskStrategy;
+  /** How images are augmented: the spec's augment. */
+  readonly augment: PretrainAugment;
   readonly start: Position;
   /** Use only the first N training images (quick runs and tests). */
   readonly limit?: number;
@@ -86,7 +90,7 @@ export async function runLoop(ctx: LoopContext, hooks: LoopHooks): Promise<LoopR
       channels,
       seed: hyper.seed,
       epoch,
-      augment: 'pretrain',
+      augment: PRETRAIN_PIPELINE[ctx.augment],
       dropLast: true,
       skipBatches: consumed,
       ...(ctx.limit !== undefined ? { limit: ctx.limit } : {}),

@@ -119,7 +119,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
     };
     const shouldStop = () => (o.interrupted?.() ?? false) || (o.maxSteps !== undefined && stepsThisRun >= o.maxSteps);
 
-    const result = await runLoop({ program, state, dataset: o.dataset, hyper: o.hyper, rng, strategy: o.spec.mask.strategy, start, ...(o.limit !== undefined ? { limit: o.limit } : {}) }, { onStep, checkpoint, onEpochEnd, shouldStop });
+    const result = await runLoop({ program, state, dataset: o.dataset, hyper: o.hyper, rng, strategy: o.spec.mask.strategy, augment: o.spec.augment, start, ...(o.limit !== undefined ? { limit: o.limit } : {}) }, { onStep, checkpoint, onEpochEnd, shouldStop });
     await writeLossChart(files.metrics, files.lossChart);
     return { result, lastLoss };
   } finally {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { readCheckpoint } from '../../runtime/checkpoint/index.ts';
 import { ROOT, runCli, tempDir, TINY_DATA, TINY_SPEC_PATH } from './helpers.ts';
 
 const spec = relative(ROOT, TINY_SPEC_PATH);
@@ -63,4 +64,42 @@ test('bad flags are usage errors (exit 2) saying what was expected', async () =>
   const unknown = await runCli(['pretrain', spec, '--bacth', '3']);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /unknown flag --bacth/);
+});
+
+test('--augment overrides the spec, is recorded in spec.json and the checkpoint, and --resume keeps it', async () => {
+  const out = join(tempDir(), 'run');
+  const r = await runCli(['pretrain', spec, '--data', TINY_DATA, '--epochs', '1', '--batch', '32', '--steps', '2', '--augment', 'crop+jitter', '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /augment crop\+jitter, seed 0/);
+  assert.equal(JSON.parse(readFileSync(join(out, 'spec.json'), 'utf8')).augment, 'crop+jitter');
+  assert.equal(((await readCheckpoint(join(out, 'checkpoint.safetensors'))).meta.spec as { augment?: unknown }).augment, 'crop+jitter');
+  const resumed = await runCli(['pretrain', '--resume', '--out', out, '--augment', 'none']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stderr, /resuming with the run's recorded settings; ignoring --augment/);
+  assert.match(resumed.stdout, /augment crop\+jitter, seed 0/);
+  assert.match(resumed.stdout, /finished 1 epochs \(8 steps\)/);
+});
+
+test('without --augment a run uses the spec\'s augmentation, the recipe crop by default', async () => {
+  const out = join(tempDir(), 'run');
+  const r = await runCli(['pretrain', spec, '--data', TINY_DATA, '--epochs', '1', '--batch', '32', '--steps', '1', '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /augment crop, seed 0/);
+  assert.equal(JSON.parse(readFileSync(join(out, 'spec.json'), 'utf8')).augment, 'crop');
+});
+
+test('an unknown --augment is a usage error listing the choices', async () => {
+  const r = await runCli(['pretrain', spec, '--augment', 'pretrain']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--augment must be one of none, crop-fixed, crop, crop\+jitter, found pretrain/);
+});
+
+test('resuming a run started with --augment accepts its model file again and keeps the recorded augment', async () => {
+  const out = join(tempDir(), 'run');
+  const r = await runCli(['pretrain', spec, '--data', TINY_DATA, '--epochs', '1', '--batch', '32', '--steps', '1', '--augment', 'none', '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  const resumed = await runCli(['pretrain', spec, '--resume', '--out', out, '--steps', '1']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stderr, /resuming with the run's recorded augment none, not .*tiny-16\.json's crop/);
+  assert.match(resumed.stdout, /augment none, seed 0/);
 });

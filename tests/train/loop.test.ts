@@ -3,12 +3,14 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { buildGraph } from '../../compiler/build/mae.ts';
 import { useBackend } from '../../runtime/backend.ts';
+import type { PretrainAugment } from '../../dsl/index.ts';
 import type { Position } from '../../runtime/checkpoint/index.ts';
 import { openDataset } from '../../runtime/data/index.ts';
 import { initialParams } from '../../runtime/init.ts';
 import { Rng } from '../../runtime/rng.ts';
 import { lower, type Program } from '../../runtime/tfjs/program.ts';
 import { TrainError } from '../../runtime/train/errors.ts';
+import { PRETRAIN_PIPELINE } from '../../runtime/train/augment.ts';
 import { runLoop, type StepRecord } from '../../runtime/train/loop.ts';
 import { createModelState } from '../../runtime/train/model-state.ts';
 import { tinySpec, TINY_DATA, TINY_HYPER } from './helpers.ts';
@@ -36,7 +38,7 @@ test('a NaN loss stops the run naming the step, applies nothing and saves no che
   const saved: Position[] = [];
   try {
     const run = runLoop(
-      { program: nanAt(lower(graph), 5), state, dataset: await openDataset(TINY_DATA), hyper: { ...TINY_HYPER, checkpointEvery: 2 }, rng: Rng.fromSeed(1), strategy: 'random', start: { step: 0, epoch: 0, batchInEpoch: 0 } },
+      { program: nanAt(lower(graph), 5), state, dataset: await openDataset(TINY_DATA), hyper: { ...TINY_HYPER, checkpointEvery: 2 }, rng: Rng.fromSeed(1), strategy: 'random', augment: 'crop', start: { step: 0, epoch: 0, batchInEpoch: 0 } },
       { onStep: (r) => void steps.push(r), checkpoint: async (p) => void saved.push(p), onEpochEnd: async () => {}, shouldStop: () => false },
     );
     await assert.rejects(run, (e: unknown) => e instanceof TrainError && e.code === 'TRAIN001' && /loss is NaN at step 5 \(epoch 1, batch 5 of 8\)/.test(e.message));
@@ -66,7 +68,7 @@ test("the loop masks with the spec's strategy: grid masking keeps the top-left p
   };
   try {
     await runLoop(
-      { program: recording, state, dataset: await openDataset(TINY_DATA), hyper: { ...TINY_HYPER, epochs: 1 }, rng: Rng.fromSeed(1), strategy: 'grid', start: { step: 0, epoch: 0, batchInEpoch: 0 } },
+      { program: recording, state, dataset: await openDataset(TINY_DATA), hyper: { ...TINY_HYPER, epochs: 1 }, rng: Rng.fromSeed(1), strategy: 'grid', augment: 'crop', start: { step: 0, epoch: 0, batchInEpoch: 0 } },
       { onStep: () => {}, checkpoint: async () => {}, onEpochEnd: async () => {}, shouldStop: () => kept.length >= 2 },
     );
   } finally {
@@ -74,4 +76,46 @@ test("the loop masks with the spec's strategy: grid masking keeps the top-left p
   }
   assert.ok(kept.length >= 2);
   for (const k of kept) assert.deepEqual(k, [0, 2, 8, 10]);
+});
+
+/** The images of the loop's first micro-batch under `augment`. */
+async function firstImages(augment: PretrainAugment): Promise<Float32Array> {
+  const graph = buildGraph(tinySpec(), 'pretrain');
+  const state = createModelState(graph, initialParams(graph.params, Rng.fromSeed(0)));
+  const program = lower(graph);
+  let first: Float32Array | undefined;
+  const recording: Program = {
+    ...program,
+    lossAndGrads(params, inputs, extra) {
+      first ??= inputs.imgs.dataSync() as Float32Array;
+      return program.lossAndGrads(params, inputs, extra);
+    },
+  };
+  try {
+    await runLoop(
+      { program: recording, state, dataset: await openDataset(TINY_DATA), hyper: { ...TINY_HYPER, epochs: 1 }, rng: Rng.fromSeed(1), strategy: 'random', augment, start: { step: 0, epoch: 0, batchInEpoch: 0 } },
+      { onStep: () => {}, checkpoint: async () => {}, onEpochEnd: async () => {}, shouldStop: () => true },
+    );
+  } finally {
+    state.dispose();
+  }
+  return first!;
+}
+
+test("the loop augments with the spec's augment: each setting feeds exactly its pipeline mode's batch", async () => {
+  await useBackend('wasm');
+  const meta = buildGraph(tinySpec(), 'pretrain').meta;
+  const dataset = await openDataset(TINY_DATA);
+  const pipeline = async (augment: PretrainAugment) => {
+    const options = { batchSize: TINY_HYPER.batch, imageSize: meta.imageSize, channels: meta.channels, seed: TINY_HYPER.seed, epoch: 0, augment: PRETRAIN_PIPELINE[augment], dropLast: true };
+    for await (const b of dataset.batches('train', options)) return b.images;
+    throw new Error('no batch');
+  };
+  const fed = new Map<PretrainAugment, Float32Array>();
+  for (const augment of ['none', 'crop-fixed', 'crop', 'crop+jitter'] as const) {
+    fed.set(augment, await firstImages(augment));
+    assert.deepEqual(fed.get(augment), await pipeline(augment), augment);
+  }
+  // The four modes give four different batches, so the setting really reaches the pipeline.
+  assert.equal(new Set([...fed.values()].map((v) => v.join())).size, 4);
 });
