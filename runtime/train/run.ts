@@ -84,7 +84,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   const state = createModelState(graph, values);
   try {
     if (moments) state.optimizer.load(moments, start.step);
-    const shown = await fixedImages(o.dataset, meta, o.hyper.seed);
+    const shown = await fixedImages(o.dataset, meta, o.spec.mask.strategy, o.hyper.seed);
     const images = Math.min(o.dataset.splits.train, o.limit ?? Infinity);
     const totalSteps = stepsPerEpoch(images, o.hyper).steps * o.hyper.epochs;
     const eta = new EtaEstimator();
