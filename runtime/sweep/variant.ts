@@ -2,7 +2,7 @@
  * What a sweep runs: one variant per exported spec, with the ablation axes read from the spec
  * itself (not parsed from its name) and the compiler's cost analysis.
  */
-import type { MaeSpec, MaskStrategy } from '../../dsl/index.ts';
+import type { MaeSpec, MaskStrategy, PretrainAugment } from '../../dsl/index.ts';
 
 /** The axes of the paper's Table 1 and Figure 5, as one variant sets them. */
 export interface Axes {
@@ -14,6 +14,8 @@ export interface Axes {
   readonly maskTokensInEncoder: boolean;
   /** Table 1d: the reconstruction target. */
   readonly target: 'pixels' | 'norm-pixels';
+  /** Table 1e: the pretraining augmentation. */
+  readonly augment: PretrainAugment;
 }
 
 /** The axis names in column order, with their column headers. */
@@ -24,6 +26,7 @@ export const AXIS_COLUMNS: readonly (readonly [keyof Axes, string])[] = Object.f
   ['decoderWidth', 'decoder width'],
   ['maskTokensInEncoder', 'mask tokens in encoder'],
   ['target', 'target'],
+  ['augment', 'augmentation'],
 ] as const);
 
 export interface SweepVariant {
@@ -48,6 +51,7 @@ export function axesOf(spec: MaeSpec): Axes {
     decoderWidth: spec.decoder.width,
     maskTokensInEncoder: spec.maskTokensInEncoder,
     target: spec.normPixLoss ? 'norm-pixels' : 'pixels',
+    augment: spec.augment,
   };
 }
 

@@ -43,10 +43,10 @@ test('a sweep runs every variant, reports the failed one with exit 1, writes the
   assert.deepEqual(csv.slice(1).map((l) => l.split(',')[0]), ['mask=0.5', 'mask=0.75', 'broken']);
   for (const line of csv.slice(1, 3)) {
     const cells = line.split(',');
-    assert.equal(cells[7], 'done');
-    for (const acc of [cells[8], cells[9]]) assert.ok(Number(acc) >= 0 && Number(acc) <= 1, line);
+    assert.equal(cells[8], 'done');
+    for (const acc of [cells[9], cells[10]]) assert.ok(Number(acc) >= 0 && Number(acc) <= 1, line);
   }
-  assert.equal(csv[3]!.split(',')[7], 'failed');
+  assert.equal(csv[3]!.split(',')[8], 'failed');
   assert.match(readFileSync(join(out, 'broken', 'error.log'), 'utf8'), /stage pretrain failed with exit status 1[\s\S]*channels/);
   assert.ok(existsSync(join(out, 'accuracy-vs-mask-ratio.png')));
   assert.match(readFileSync(join(out, 'results.md'), 'utf8'), /\| `mask=0.75` \| 0.75 \|/);

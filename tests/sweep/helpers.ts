@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Row } from '../../runtime/sweep/index.ts';
 import { axesOf } from '../../runtime/sweep/index.ts';
-import { mae, vit } from '../../dsl/index.ts';
+import { mae, vit, type PretrainAugment } from '../../dsl/index.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const FIXTURE = join(ROOT, 'tests/sweep/fixtures/two-plus-broken.ts');
@@ -40,8 +40,8 @@ export function runCli(args: readonly string[], cwd = ROOT): Promise<CliRun> {
 const base = mae({ encoder: vit({ patch: 4, width: 16, depth: 1, heads: 2 }), decoder: { width: 16, depth: 1, heads: 2 }, mask: 0.75, image: { size: 28, channels: 1 } });
 
 /** A table row for a spec derived from a small base, finished with the given accuracies or not. */
-export function row(name: string, over: { mask?: number; depth?: number }, acc?: readonly [probe: number, finetune: number]): Row {
-  const spec = mae({ ...base, mask: over.mask ?? 0.75, decoder: { ...base.decoder, depth: over.depth ?? 1 } });
+export function row(name: string, over: { mask?: number; depth?: number; augment?: PretrainAugment }, acc?: readonly [probe: number, finetune: number]): Row {
+  const spec = mae({ ...base, mask: over.mask ?? 0.75, decoder: { ...base.decoder, depth: over.depth ?? 1 }, augment: over.augment ?? 'crop' });
   return {
     variant: { name, dir: name, spec, axes: axesOf(spec), gflops: 0.00123456, speedup: 2.5 },
     status: acc ? 'done' : 'failed',

@@ -25,6 +25,15 @@ test('a mask-ratio sweep gets a line plot with both protocols; a depth sweep get
   assert.deepEqual(xs, ['1', '1', '4', '4']);
 });
 
+test('an augmentation sweep (Table 1e) gets bars labelled by augmentation, and no other plot', () => {
+  const rows = (['none', 'crop-fixed', 'crop', 'crop+jitter'] as const).map((augment, i) => row(`augment=${augment}`, { augment }, [0.5 + i / 100, 0.6]));
+  assert.deepEqual(varyingAxes(rows), ['augment']);
+  const plots = plotsFor(rows, 't');
+  assert.deepEqual(plots.map((p) => p.name), ['accuracy-by-augmentation']);
+  const values = (plots[0]!.spec as { data: { values: { x: string; protocol: string }[] } }).data.values;
+  assert.deepEqual(values.filter((v) => v.protocol === 'linear probe').map((v) => v.x), ['none', 'crop-fixed', 'crop', 'crop+jitter']);
+});
+
 test('one finished variant gives no plot', () => {
   assert.deepEqual(plotsFor([row('a', { mask: 0.5 }, [0.5, 0.6]), row('b', { mask: 0.75 })], 't'), []);
 });

@@ -14,15 +14,15 @@ test('a CSV field with a comma, quote or newline is quoted with quotes doubled; 
 });
 
 test('the CSV has a header and one line per variant, axes first, accuracies as fractions, empty cells for a failed variant', () => {
-  const csv = toCsv([row('mask=0.5,decoder.depth=1', { mask: 0.5 }, [0.625, 0.8125]), row('broken', {})]);
+  const csv = toCsv([row('mask=0.5,decoder.depth=1', { mask: 0.5 }, [0.625, 0.8125]), row('broken', { augment: 'crop+jitter' })]);
   const lines = csv.trimEnd().split('\n');
   assert.equal(lines.length, 3);
   assert.equal(
     lines[0],
-    'variant,mask ratio,strategy,decoder depth,decoder width,mask tokens in encoder,target,status,linear probe top-1,fine-tune top-1,pretrain seconds,GFLOPs per image,speedup vs symmetric',
+    'variant,mask ratio,strategy,decoder depth,decoder width,mask tokens in encoder,target,augmentation,status,linear probe top-1,fine-tune top-1,pretrain seconds,GFLOPs per image,speedup vs symmetric',
   );
-  assert.equal(lines[1], '"mask=0.5,decoder.depth=1",0.5,random,1,16,false,norm-pixels,done,0.625,0.8125,12.3,0.001235,2.5');
-  assert.equal(lines[2], 'broken,0.75,random,1,16,false,norm-pixels,failed,,,,0.001235,2.5');
+  assert.equal(lines[1], '"mask=0.5,decoder.depth=1",0.5,random,1,16,false,norm-pixels,crop,done,0.625,0.8125,12.3,0.001235,2.5');
+  assert.equal(lines[2], 'broken,0.75,random,1,16,false,norm-pixels,crop+jitter,failed,,,,0.001235,2.5');
   assert.ok(csv.endsWith('\n'));
 });
 
@@ -30,7 +30,7 @@ test('the markdown table shows accuracies in percent, a dash when missing, and e
   const md = toMarkdown([row('a|b', { depth: 2 }, [0.5, 0.75]), row('c', {})]).trimEnd().split('\n');
   assert.equal(md.length, 4);
   assert.match(md[1]!, /^\| --- (\| --- )+\|$/);
-  assert.equal(md[2], '| `a\\|b` | 0.75 | random | 2 | 16 | false | norm-pixels | done | 50.0 | 75.0 | 12 | 0.00123 | 2.50x |');
+  assert.equal(md[2], '| `a\\|b` | 0.75 | random | 2 | 16 | false | norm-pixels | crop | done | 50.0 | 75.0 | 12 | 0.00123 | 2.50x |');
   assert.match(md[3]!, /\| failed \| - \| - \| - \|/);
   assert.equal(mdCell('x\ny'), 'x y');
 });
