@@ -9,6 +9,7 @@
 import type { ChannelStats } from '../data/index.ts';
 import type { RngState } from '../rng.ts';
 import type { PretrainHyper } from '../train/hyper.ts';
+import { encodePosition, metaFields } from './fields.ts';
 
 export const CHECKPOINT_FORMAT = 'maec-pretrain/1';
 export const OPTIMIZER_PREFIX = 'optimizer.';
@@ -38,9 +39,7 @@ export interface CheckpointMeta {
 export function encodeMeta(m: CheckpointMeta): Record<string, string> {
   return {
     format: CHECKPOINT_FORMAT,
-    step: String(m.position.step),
-    epoch: String(m.position.epoch),
-    batch_in_epoch: String(m.position.batchInEpoch),
+    ...encodePosition(m.position),
     rng: JSON.stringify(m.rng),
     spec: JSON.stringify(m.spec),
     data: m.data,
@@ -52,33 +51,15 @@ export function encodeMeta(m: CheckpointMeta): Record<string, string> {
 
 /** Reads the metadata back; throws naming the first missing or malformed key. */
 export function decodeMeta(raw: Readonly<Record<string, string>>, file: string): CheckpointMeta {
-  const get = (key: string): string => {
-    const v = raw[key];
-    if (v === undefined) throw new Error(`${file}: not a maec pretraining checkpoint (metadata lacks "${key}")`);
-    return v;
-  };
-  if (get('format') !== CHECKPOINT_FORMAT) throw new Error(`${file}: expected checkpoint format ${CHECKPOINT_FORMAT}, found ${raw['format']}`);
-  const int = (key: string): number => {
-    const n = Number(get(key));
-    if (!Number.isInteger(n) || n < 0) throw new Error(`${file}: metadata "${key}" must be a non-negative integer, found ${get(key)}`);
-    return n;
-  };
-  const json = (key: string): unknown => {
-    try {
-      return JSON.parse(get(key));
-    } catch {
-      throw new Error(`${file}: metadata "${key}" is not valid JSON`);
-    }
-  };
-  const rng = json('rng');
-  if (!Array.isArray(rng) || rng.length !== 4 || !rng.every((w) => Number.isInteger(w))) throw new Error(`${file}: metadata "rng" must be four integers`);
+  const f = metaFields(raw, file, 'pretraining');
+  if (f.get('format') !== CHECKPOINT_FORMAT) throw new Error(`${file}: expected checkpoint format ${CHECKPOINT_FORMAT}, found ${raw['format']}`);
   return {
-    position: { step: int('step'), epoch: int('epoch'), batchInEpoch: int('batch_in_epoch') },
-    rng: rng as unknown as RngState,
-    spec: json('spec'),
-    data: get('data'),
-    stats: json('stats') as ChannelStats,
-    hyper: json('hyper') as PretrainHyper,
-    backend: get('backend'),
+    position: f.position(),
+    rng: f.rng('rng'),
+    spec: f.json('spec'),
+    data: f.get('data'),
+    stats: f.json('stats') as ChannelStats,
+    hyper: f.json('hyper') as PretrainHyper,
+    backend: f.get('backend'),
   };
 }

@@ -1,32 +1,74 @@
-/** Reading a checkpoint back: parameters (checked against the model), moments and metadata. */
-import type { Param } from '../../compiler/ir/types.ts';
+/**
+ * Reading checkpoints back: the one place maec reads them, for resuming pretraining or
+ * fine-tuning and for loading a pretrained encoder. Parameters are checked against the model;
+ * moments and metadata come with them.
+ */
+import type { ExpectedParam } from '../weights/index.ts';
 import { loadSafetensors, toFloat32, type SafetensorsFile } from '../io/index.ts';
 import { loadWeights } from '../weights/index.ts';
+import { decodeFinetuneMeta, type FinetuneMeta } from './finetune-format.ts';
 import { decodeMeta, OPTIMIZER_PREFIX, type CheckpointMeta } from './format.ts';
 
-export interface LoadedCheckpoint {
+/** A checkpoint file whatever its kind (or none: plain weight files have no maec metadata). */
+export interface CheckpointFile {
   readonly path: string;
-  readonly meta: CheckpointMeta;
   readonly file: SafetensorsFile;
   /** AdamW moments by state name (`m.<param>`). */
   readonly moments: ReadonlyMap<string, Float32Array>;
 }
 
-/** Reads a checkpoint file; throws with the file named when it is missing or malformed. */
-export async function readCheckpoint(path: string): Promise<LoadedCheckpoint> {
+export interface LoadedCheckpoint extends CheckpointFile {
+  readonly meta: CheckpointMeta;
+}
+
+export interface LoadedFinetuneCheckpoint extends CheckpointFile {
+  readonly meta: FinetuneMeta;
+}
+
+/** Reads a safetensors file as a checkpoint without asking for any metadata; throws naming the file. */
+export async function readCheckpointFile(path: string): Promise<CheckpointFile> {
   const file = await loadSafetensors(path);
-  const meta = decodeMeta(file.metadata, path);
   const moments = new Map<string, Float32Array>();
   for (const [name, t] of file.tensors) if (name.startsWith(OPTIMIZER_PREFIX)) moments.set(name.slice(OPTIMIZER_PREFIX.length), toFloat32(t, path));
-  return { path, meta, file, moments };
+  return { path, file, moments };
+}
+
+/** Reads a pretraining checkpoint; throws with the file named when it is missing or malformed. */
+export async function readCheckpoint(path: string): Promise<LoadedCheckpoint> {
+  const ckpt = await readCheckpointFile(path);
+  return { ...ckpt, meta: decodeMeta(ckpt.file.metadata, path) };
+}
+
+/** Reads a fine-tuning checkpoint; throws with the file named when it is missing or malformed. */
+export async function readFinetuneCheckpoint(path: string): Promise<LoadedFinetuneCheckpoint> {
+  const ckpt = await readCheckpointFile(path);
+  return { ...ckpt, meta: decodeFinetuneMeta(ckpt.file.metadata, path) };
+}
+
+export interface CheckedParamsOptions {
+  /**
+   * The model is the encoder alone (`params` lists its parameters): decoder tensors in the file
+   * are ignored and may be absent, so an encoder-only file loads as well as a whole MAE.
+   */
+  readonly encoderOnly?: boolean;
 }
 
 /**
- * The checkpoint's parameters checked against the model's list (every shape; a missing or extra
- * tensor is a WeightsError); the fixed position tables come from `fallback` when absent.
+ * The checkpoint's parameters (not its optimizer moments) checked against the model's list:
+ * every shape, and a missing or extra tensor, is a WeightsError naming the file and the tensor.
+ * The fixed position tables may be absent: they come from `fallback`, or are left out of the
+ * result when `fallback` lacks them.
  */
-export function checkedParams(ckpt: LoadedCheckpoint, params: readonly Param[], fallback: ReadonlyMap<string, Float32Array>): Map<string, Float32Array> {
+export function checkedParams(
+  ckpt: CheckpointFile,
+  params: readonly ExpectedParam[],
+  fallback: ReadonlyMap<string, Float32Array> = new Map(),
+  options: CheckedParamsOptions = {},
+): Map<string, Float32Array> {
   const tensors = new Map([...ckpt.file.tensors].filter(([name]) => !name.startsWith(OPTIMIZER_PREFIX)));
-  const loaded = loadWeights(tensors, params.map((p) => ({ name: p.name, shape: p.shape })), { source: ckpt.path });
-  return new Map(params.map((p) => [p.name, loaded.get(p.name) ?? fallback.get(p.name)!]));
+  const loaded = loadWeights(tensors, params.map((p) => ({ name: p.name, shape: p.shape })), { source: ckpt.path, encoderOnly: options.encoderOnly === true });
+  return new Map(params.flatMap((p) => {
+    const value = loaded.get(p.name) ?? fallback.get(p.name);
+    return value === undefined ? [] : [[p.name, value] as const];
+  }));
 }

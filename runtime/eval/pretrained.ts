@@ -3,8 +3,7 @@ import { dirname, join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { buildGraph } from '../../compiler/build/mae.ts';
 import { decodeSpec, formatProblem, type MaeSpec } from '../../dsl/index.ts';
-import { loadSafetensors } from '../io/index.ts';
-import { loadWeights } from '../weights/index.ts';
+import { checkedParams, readCheckpointFile } from '../checkpoint/index.ts';
 
 /** A pretrained encoder: its spec and its parameters by official name. */
 export interface Pretrained {
@@ -26,7 +25,13 @@ export function checkpointPath(runOrFile: string): string {
   return statSync(runOrFile).isDirectory() ? join(runOrFile, 'checkpoint.safetensors') : runOrFile;
 }
 
-function decodeOrThrow(json: unknown, where: string): MaeSpec {
+function decodeOrThrow(text: string, where: string): MaeSpec {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new PretrainedError(`${where}: the spec is not valid JSON`);
+  }
   const decoded = decodeSpec(json);
   if (E.isLeft(decoded)) throw new PretrainedError(`${where}: invalid spec: ${decoded.left.map(formatProblem).join('; ')}`);
   return decoded.right;
@@ -38,26 +43,23 @@ function decodeOrThrow(json: unknown, where: string): MaeSpec {
  */
 function specOf(file: string, metadata: Readonly<Record<string, string>>): MaeSpec {
   const inMeta = metadata['spec'];
-  if (inMeta !== undefined) return decodeOrThrow(JSON.parse(inMeta), `${file} metadata`);
+  if (inMeta !== undefined) return decodeOrThrow(inMeta, `${file} metadata`);
   const beside = join(dirname(file), 'spec.json');
   if (!existsSync(beside)) throw new PretrainedError(`${file} records no spec and there is no ${beside}`);
-  return decodeOrThrow(JSON.parse(readFileSync(beside, 'utf8')), beside);
+  return decodeOrThrow(readFileSync(beside, 'utf8'), beside);
 }
 
 /**
- * Loads the encoder of a pretraining run folder or checkpoint. Tensors that are not parameters
- * of the MAE (optimizer moments, counters) are skipped; decoder tensors may be absent (an
- * encoder-only file); every encoder parameter must be present with its shape.
+ * Loads the encoder of a pretraining run folder or checkpoint, through the checkpoint reader
+ * (runtime/checkpoint): optimizer moments are skipped; decoder tensors are ignored and may be
+ * absent (an encoder-only file); every encoder parameter must be present with its shape, else a
+ * WeightsError names the file and each tensor at fault.
  */
 export async function loadPretrained(runOrFile: string): Promise<Pretrained> {
   const file = checkpointPath(runOrFile);
   if (!existsSync(file)) throw new PretrainedError(`no checkpoint ${file}`);
-  const { tensors, metadata } = await loadSafetensors(file);
-  const spec = specOf(file, metadata);
-  const model = buildGraph(spec, 'pretrain');
-  const names = new Set(model.params.map((p) => p.name));
-  const params = new Map([...tensors].filter(([name]) => names.has(name)));
-  const encoder = buildGraph(spec, 'encoder').params.map((p) => ({ name: p.name, shape: p.shape }));
-  const weights = loadWeights(params, encoder, { encoderOnly: true, source: file });
+  const ckpt = await readCheckpointFile(file);
+  const spec = specOf(file, ckpt.file.metadata);
+  const weights = checkedParams(ckpt, buildGraph(spec, 'encoder').params, new Map(), { encoderOnly: true });
   return { spec, weights, file };
 }
