@@ -32,10 +32,11 @@ function tailKeeper(max: number) {
 }
 
 /**
- * `node bin/maec.js ...args` in `cwd`, stdout and stderr appended to `logPath`.
+ * `node bin/maec.js ...args` in `cwd`, stdout and stderr appended to `logPath`; aborting
+ * `signal` stops the child (SIGTERM).
  * Example: `await runMaec(['probe', 'run', '--data', 'mnist'], '/repo', 'probe.log')`.
  */
-export function runMaec(args: readonly string[], cwd: string, logPath: string, tailChars = 4000): Promise<ChildResult> {
+export function runMaec(args: readonly string[], cwd: string, logPath: string, tailChars = 4000, signal?: AbortSignal): Promise<ChildResult> {
   const t0 = performance.now();
   const log = createWriteStream(logPath, { flags: 'a' });
   log.write(`$ maec ${args.join(' ')}\n`);
@@ -43,7 +44,7 @@ export function runMaec(args: readonly string[], cwd: string, logPath: string, t
   const out = tailKeeper(tailChars);
   return new Promise((resolve) => {
     // No TTY: the stages print plain progress lines, which suit a log file.
-    const child = spawn(process.execPath, [MAEC_BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAEC_BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
     child.stdout.setEncoding('utf8').on('data', (c: string) => {
       out.add(c);
       log.write(c);
@@ -52,15 +53,20 @@ export function runMaec(args: readonly string[], cwd: string, logPath: string, t
       err.add(c);
       log.write(c);
     });
+    let finished = false;
     const finish = (code: number) => {
+      if (finished) return;
+      finished = true;
       const seconds = (performance.now() - t0) / 1000;
       log.end(`[exit ${code} after ${seconds.toFixed(1)}s]\n`, () => resolve({ code, seconds, tail: err.text.trim() !== '' ? err.text : out.text }));
     };
     child.on('error', (e) => {
+      // An abort also reports here; 'close' then gives the exit status.
+      if (e.name === 'AbortError') return;
       err.add(`could not start ${MAEC_BIN}: ${e.message}\n`);
       finish(-1);
     });
-    child.on('close', (code, signal) => finish(code ?? 128 + (signal ? signalNumber(signal) : 0)));
+    child.on('close', (code, killedBy) => finish(code ?? 128 + (killedBy ? signalNumber(killedBy) : 0)));
   });
 }
 
