@@ -1,11 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildClassifier, FINETUNE_CLASSIFIER } from '../../compiler/build/classifier.ts';
 import type { MaeSpec } from '../../dsl/index.ts';
 import { AUGMENTS, openDataset, type Augment } from '../../runtime/data/index.ts';
 import { BACKENDS, useBackend, type BackendName } from '../../runtime/backend.ts';
 import { classifierStart } from '../../runtime/eval/classifier-params.ts';
-import { FINETUNE_DEFAULTS, finetune, type FinetuneConfig } from '../../runtime/eval/finetune.ts';
+import { FINETUNE_DEFAULTS, type FinetuneConfig } from '../../runtime/eval/finetune.ts';
+import { FINETUNE_CHECKPOINT_EVERY, finetune } from '../../runtime/eval/finetune-run.ts';
 import { metricsLog } from '../../runtime/eval/metrics-log.ts';
 import { intFlag, numberFlag, outDirFor } from '../../runtime/eval/options.ts';
 import { checkpointPath, loadPretrained } from '../../runtime/eval/pretrained.ts';
@@ -35,7 +36,9 @@ const FLAGS = {
   'test-limit': { kind: 'string', value: 'N', help: 'use only the first N test images' },
   seed: { kind: 'string', value: 'S', help: 'seed of init, order and drop path (default 0)' },
   out: { kind: 'string', value: 'DIR', help: 'run folder (default <run>/finetune, <run>/finetune-blocksK, runs/scratch)' },
-  resume: { kind: 'boolean', help: 'continue from DIR/checkpoint.safetensors if it exists' },
+  resume: { kind: 'boolean', help: 'continue exactly from DIR/checkpoint.safetensors if it exists (same settings required)' },
+  'checkpoint-every': { kind: 'string', value: 'N', help: `also checkpoint every N optimizer steps, 0 = epoch ends only (default ${FINETUNE_CHECKPOINT_EVERY})` },
+  steps: { kind: 'string', value: 'N', help: 'stop after N optimizer steps in this invocation, with a checkpoint (continue with --resume)' },
   export: { kind: 'string', value: 'NAME', help: 'with --scratch: which spec, when the model file exports several' },
   backend: { kind: 'string', value: 'NAME', help: 'tensorflow, wasm or cpu (default: the fastest available)' },
 } as const;
@@ -51,13 +54,16 @@ and RandAugment are not used. --blocks K tunes only the last K blocks. --scratch
 same ViT from random init with the same budget (the supervised baseline).
 
 Per epoch: a progress bar (lines when not on a terminal), test top-1 and a checkpoint in the
-run folder; metrics.jsonl logs steps and epochs. At the end: per-class accuracy, result.json
-and confusion.png.
+run folder (also every --checkpoint-every steps, replaced atomically); metrics.jsonl logs steps
+and epochs. At the end: per-class accuracy, result.json and confusion.png. Ctrl-C saves a
+checkpoint and exits (status 130); --resume with the same command line continues exactly, as
+an uninterrupted run would; other settings are refused.
 
 flags:
 ${describeFlags(FLAGS)}
 
-exit status: 0 done, 1 unusable checkpoint, model or data, 2 usage error.
+exit status: 0 done (or stopped by --steps), 1 unusable checkpoint, model or data, or a resume
+with other settings, 2 usage error, 130 interrupted (checkpoint saved).
 
 examples:
   maec finetune runs/fashion --data fashion-mnist --epochs 10
@@ -100,6 +106,8 @@ export const finetuneCommand: Command = {
       seed: intFlag(f.seed, 'seed', D.seed, 0),
       trainLimit: intFlag(f['train-limit'], 'train-limit', 0, 1),
       testLimit: intFlag(f['test-limit'], 'test-limit', 0, 1),
+      checkpointEvery: intFlag(f['checkpoint-every'], 'checkpoint-every', FINETUNE_CHECKPOINT_EVERY, 0),
+      maxSteps: intFlag(f.steps, 'steps', 0, 1),
     };
     for (const v of Object.values(parsed)) if (typeof v === 'string') return usage(io, v);
     const p = parsed as { [K in keyof typeof parsed]: number };
@@ -141,7 +149,8 @@ export const finetuneCommand: Command = {
     const mode = f.scratch ? 'scratch' : p.blocks > 0 ? `finetune-blocks${p.blocks}` : 'finetune';
     const outDir = f.out !== undefined ? resolve(io.cwd, f.out) : f.scratch ? resolve(io.cwd, 'runs', 'scratch') : outDirFor(checkpointPath(target), mode);
     mkdirSync(outDir, { recursive: true });
-    writeFileSync(join(outDir, 'spec.json'), `${JSON.stringify(spec, null, 2)}\n`);
+    // A resume keeps the run's spec.json; one with another spec is refused below.
+    if (f.resume !== true || !existsSync(join(outDir, 'spec.json'))) writeFileSync(join(outDir, 'spec.json'), `${JSON.stringify(spec, null, 2)}\n`);
     const choice = await useBackend(backendArg);
     io.err(`backend: ${choice.name} (${choice.reason})\n`);
     const graph = buildClassifier(spec, { numClasses: dataset.numClasses, dropPath: p.dropPath, headInitStd: FINETUNE_CLASSIFIER.headInitStd });
@@ -159,6 +168,13 @@ export const finetuneCommand: Command = {
       ...(p.trainLimit > 0 ? { trainLimit: p.trainLimit } : {}),
       ...(p.testLimit > 0 ? { testLimit: p.testLimit } : {}),
     };
+    let interrupted = false;
+    const onSigint = () => {
+      if (interrupted) process.exit(EXIT_INTERRUPTED);
+      interrupted = true;
+      io.err('\nmaec finetune: interrupted; saving a checkpoint after this step (Ctrl-C again to quit without saving)\n');
+    };
+    process.on('SIGINT', onSigint);
     let result;
     try {
       result = await finetune({
@@ -169,12 +185,22 @@ export const finetuneCommand: Command = {
         config,
         outDir,
         resume: f.resume === true,
-        info: { mode, source, data: f.data, spec: JSON.stringify(spec) },
+        info: { mode, source, data: f.data, spec: JSON.stringify(spec), drop_path: p.dropPath },
+        checkpointEvery: p.checkpointEvery,
         progress: progress((t) => io.err(t), process.stderr.isTTY === true),
         log: metricsLog(join(outDir, 'metrics.jsonl')),
+        interrupted: () => interrupted,
+        ...(p.maxSteps > 0 ? { maxSteps: p.maxSteps } : {}),
       });
     } catch (e) {
       return fail(io, (e as Error).message);
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+    if (result.kind === 'stopped') {
+      const at = result.position;
+      io.err(`stopped at step ${at.step} (epoch ${at.epoch + 1}, batch ${at.batchInEpoch}) after ${result.seconds.toFixed(1)} s; checkpoint saved in ${outDir}; continue with the same command and --resume\n`);
+      return interrupted ? (EXIT_INTERRUPTED as ExitCode) : EXIT.ok;
     }
     const text = await writeResults(outDir, result.confusion, dataset.classNames, { mode, source, data: f.data, config, drop_path: p.dropPath, seconds: result.seconds });
     io.err(`${mode} on ${f.data}, ${result.epochsRun} epoch(s) in ${result.seconds.toFixed(1)} s\n`);
@@ -183,3 +209,6 @@ export const finetuneCommand: Command = {
     return EXIT.ok;
   },
 };
+
+/** The conventional status of a program stopped by SIGINT (as `maec pretrain`). */
+const EXIT_INTERRUPTED = 130;

@@ -112,7 +112,7 @@ export const probeCommand: Command = {
     const featureSeconds = (performance.now() - t0) / 1000;
     bar.line(`features: ${train.labels.length} train, ${test.labels.length} test, dim ${train.dim} (${featureSeconds.toFixed(1)} s)`);
     const probe = trainProbe(train, dataset.numClasses, config, (epoch, loss) => {
-      log({ kind: 'epoch', epoch, train_loss: loss, seconds: (performance.now() - t0) / 1000 });
+      log.write({ kind: 'epoch', epoch, train_loss: loss, seconds: (performance.now() - t0) / 1000 });
       bar.update(epoch + 1, config.epochs, `probe loss ${loss.toFixed(4)}`);
     });
     const confusion = confusionOf(test.labels, probePredict(probe, test), dataset.numClasses);

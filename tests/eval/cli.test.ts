@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { finetuneCommand } from '../../cli/commands/finetune.ts';
 import { probeCommand } from '../../cli/commands/probe.ts';
 import { bufferIo } from '../../cli/io.ts';
@@ -49,14 +51,57 @@ test('probe runs end to end and writes result.json, confusion.png and metrics.js
   assert.equal(readFileSync(join(run, 'probe', 'metrics.jsonl'), 'utf8').trim().split('\n').length, 20);
 });
 
-test('finetune runs, checkpoints each epoch, and --resume continues after the last finished epoch', async () => {
+test('finetune stopped by --steps resumes mid-epoch with the same command, and refuses other settings', async () => {
   const out = join(run, 'ft');
-  const common = [run, '--data', SYNTH, '--batch', '32', '--warmup', '0', '--train-limit', '64', '--test-limit', '32', '--out', out];
-  assert.equal((await call(finetuneCommand, ...common, '--epochs', '1')).code, 0);
-  const resumed = await call(finetuneCommand, ...common, '--epochs', '2', '--resume');
+  const common = [run, '--data', SYNTH, '--batch', '32', '--warmup', '0', '--train-limit', '64', '--test-limit', '32', '--epochs', '2', '--out', out];
+  const stopped = await call(finetuneCommand, ...common, '--steps', '1');
+  assert.equal(stopped.code, 0, stopped.err);
+  assert.match(stopped.err, /stopped at step 1 \(epoch 1, batch 1\).*--resume/);
+  const resumed = await call(finetuneCommand, ...common, '--resume');
   assert.equal(resumed.code, 0, resumed.err);
-  assert.match(resumed.err, /resuming at epoch 2 \(step 2\)/);
+  assert.match(resumed.err, /resuming at epoch 1, batch 1 \(step 1\)/);
   const epochs = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.kind === 'epoch');
   assert.deepEqual(epochs.map((e) => e.epoch), [0, 1]);
   assert.ok(existsSync(join(out, 'confusion.png')));
+  const other = await call(finetuneCommand, ...common, '--blocks', '1', '--resume');
+  assert.equal(other.code, 1);
+  assert.match(other.err, /cannot resume from .*checkpoint\.safetensors[^]*mode: the run has finetune, this command finetune-blocks1[^]*blocks: the run has none, this command 1/);
 });
+
+test('finetune loads the encoder through the checkpoint reader: a missing tensor is exit 1 naming file and tensor', async () => {
+  const broken = await fakeRun({ drop: 'blocks.1.mlp.fc2.weight' });
+  for (const cmd of [finetuneCommand, probeCommand]) {
+    const r = await call(cmd, broken, '--data', SYNTH);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /checkpoint\.safetensors: weights do not match the model[^]*blocks\.1\.mlp\.fc2\.weight: missing/);
+  }
+});
+
+test('Ctrl-C during fine-tuning saves a checkpoint and exits 130; --resume then finishes', async () => {
+  const out = join(run, 'ft-sigint');
+  // 64 steps: the non-TTY progress prints a line at step 50, when the signal goes.
+  const args = ['finetune', run, '--data', 'synthetic:train=2048,test=32,size=16,channels=1,classes=4,seed=3', '--batch', '32', '--epochs', '1', '--test-limit', '32', '--out', out];
+  const r = await runCli(args, (err, child) => /50\/64 epoch/.test(err) && child.kill('SIGINT'));
+  assert.equal(r.code, 130, r.stderr);
+  assert.match(r.stderr, /interrupted; saving a checkpoint[^]*stopped at step 5\d .*checkpoint saved/);
+  const resumed = await runCli([...args, '--resume']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stderr, /resuming at epoch 1, batch 5\d/);
+  assert.ok(existsSync(join(out, 'result.json')));
+});
+
+/** Runs `node bin/maec.js ...args`; `onStderr` sees the error output as it comes (to send signals). */
+function runCli(args: readonly string[], onStderr?: (text: string, child: ReturnType<typeof spawn>) => unknown): Promise<{ code: number | null; stderr: string }> {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(root, 'bin/maec.js'), ...args], { cwd: root });
+    let stderr = '';
+    let signalled = false;
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (!signalled && onStderr?.(stderr, child)) signalled = true;
+    });
+    child.stdout.resume();
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+}

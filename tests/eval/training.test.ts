@@ -8,7 +8,8 @@ import { useBackend } from '../../runtime/backend.ts';
 import { openDataset } from '../../runtime/data/index.ts';
 import { classifierStart } from '../../runtime/eval/classifier-params.ts';
 import { confusionOf, accuracy } from '../../runtime/eval/confusion.ts';
-import { FINETUNE_DEFAULTS, finetune } from '../../runtime/eval/finetune.ts';
+import { FINETUNE_DEFAULTS } from '../../runtime/eval/finetune.ts';
+import { finetune } from '../../runtime/eval/finetune-run.ts';
 import { probePredict, trainProbe } from '../../runtime/eval/probe.ts';
 import { Rng } from '../../runtime/rng.ts';
 import { SYNTH, tinySpec } from './fixtures.ts';
@@ -52,8 +53,9 @@ async function tune(blocks: number | null, epochs: number) {
     resume: false,
     info: {},
     progress: quiet,
-    log: (r) => (r['kind'] === 'epoch' ? losses.push(r['train_loss'] as number) : undefined),
+    log: { write: (r) => void (r['kind'] === 'epoch' && losses.push(r['train_loss'] as number)), cut: async () => {} },
   });
+  assert.ok(result.kind === 'finished', 'the run stopped early');
   return { result, losses };
 }
 

@@ -1,0 +1,190 @@
+/**
+ * A fine-tuning (or scratch baseline) run in its folder: checkpoint.safetensors (format
+ * `maec-finetune/2`, runtime/checkpoint) written atomically every `checkpointEvery` steps and
+ * at each epoch's end, and metrics.jsonl. A resumed run continues exactly where the checkpoint
+ * stands, mid-epoch included: the data loader skips the batches already seen (order and
+ * augmentation derive from seed and epoch), the drop-path generator, optimizer moments and step
+ * are restored, so it gives the metrics and parameters of an uninterrupted run.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Graph } from '../../compiler/ir/types.ts';
+import { checkedParams, readFinetuneCheckpoint, saveFinetuneCheckpoint, type AtomicWriter, type LoadedFinetuneCheckpoint, type Position } from '../checkpoint/index.ts';
+import type { Dataset } from '../data/index.ts';
+import { mixSeed } from '../data/index.ts';
+import { Rng } from '../rng.ts';
+import { learningRate, scaledLr } from '../train/schedule.ts';
+import { isTuned } from './classifier-params.ts';
+import type { Confusion } from './confusion.ts';
+import { accuracy } from './confusion.ts';
+import { evaluateClassifier } from './evaluate.ts';
+import type { FinetuneConfig } from './finetune.ts';
+import { lrScale } from './layer-decay.ts';
+import type { MetricsLog } from './metrics-log.ts';
+import type { Progress } from './progress.ts';
+import { settingDifferences } from './resume-check.ts';
+import { ScaledAdamW } from './scaled-adamw.ts';
+import { classifierLossAndGrads } from './train-step.ts';
+
+/** Checkpoint every this many steps unless told otherwise (a few minutes of CPU work). */
+export const FINETUNE_CHECKPOINT_EVERY = 200;
+
+export interface FinetuneRun {
+  readonly graph: Graph;
+  /** Starting values of every parameter (pretrained encoder + fresh head, or all fresh). */
+  readonly start: ReadonlyMap<string, Float32Array>;
+  readonly dataset: Dataset;
+  readonly numClasses: number;
+  readonly config: FinetuneConfig;
+  /** Run folder: checkpoint.safetensors. */
+  readonly outDir: string;
+  /** Continue from outDir/checkpoint.safetensors when it exists. */
+  readonly resume: boolean;
+  /**
+   * What else identifies the run (mode, source, data, spec, drop path): recorded in the
+   * checkpoint with `config`, and a resume given other values is refused.
+   */
+  readonly info: Readonly<Record<string, string | number>>;
+  /** Checkpoint every this many optimizer steps as well as at epoch ends (0: epoch ends only). */
+  readonly checkpointEvery?: number;
+  readonly progress: Progress;
+  readonly log: MetricsLog;
+  /** Polled after each step (Ctrl-C sets it): true stops the run after saving a checkpoint. */
+  readonly interrupted?: () => boolean;
+  /** Stop (with a checkpoint) after this many steps in this invocation. */
+  readonly maxSteps?: number;
+  /** Checkpoint writer (tests inject failures). */
+  readonly write?: AtomicWriter;
+  readonly now?: () => number;
+}
+
+export type FinetuneResult =
+  | {
+      readonly kind: 'finished';
+      readonly confusion: Confusion;
+      /** Seconds spent training and evaluating in this process. */
+      readonly seconds: number;
+      readonly epochsRun: number;
+      /** Final parameter values. */
+      readonly params: Map<string, Float32Array>;
+    }
+  | { readonly kind: 'stopped'; readonly position: Position; readonly seconds: number };
+
+/** The drop-path generator at the start of `epoch`: seeded per epoch, as before mid-epoch resume existed. */
+const epochRng = (seed: number, epoch: number) => Rng.fromSeed(mixSeed(seed, epoch, 0xd209));
+
+/**
+ * End-to-end (or last-K-block) fine-tuning: per-iteration warmup + half-cosine lr, layer-wise
+ * lr decay, AdamW (betas 0.9 / 0.999, wd on weights only), drop path, label smoothing. After
+ * every epoch: test accuracy to metrics.jsonl and a checkpoint. Throws naming the step when a
+ * loss is not finite, and naming every differing setting when a resume does not fit.
+ */
+export async function finetune(run: FinetuneRun): Promise<FinetuneResult> {
+  const { graph, config: cfg, dataset } = run;
+  const now = run.now ?? (() => performance.now() / 1000);
+  const t0 = now();
+  const depth = graph.meta.encoderDepth;
+  const ckptPath = join(run.outDir, 'checkpoint.safetensors');
+  const settings = { ...run.info, ...cfg };
+  const saved = run.resume ? await resumable(ckptPath, settings) : undefined;
+  const values = saved ? checkedParams(saved, graph.params, run.start) : run.start;
+  const { imageSize: s, channels: c } = graph.meta;
+  const trainSize = Math.min(dataset.splits.train, cfg.trainLimit ?? Infinity);
+  const steps = Math.floor(trainSize / cfg.batchSize);
+  if (steps < 1) throw new Error(`the train split has ${trainSize} images, fewer than one batch of ${cfg.batchSize}`);
+  const schedule = { lr: scaledLr(cfg.blr, cfg.batchSize), minLr: cfg.minLr, warmupEpochs: cfg.warmupEpochs, epochs: cfg.epochs };
+  const tuned = graph.params.filter((p) => p.trainable && isTuned(p.layer, depth, cfg.blocks));
+  const names = tuned.map((p) => p.name);
+
+  const vars = new Map(graph.params.map((p) => [p.name, tf.variable(tf.tensor(values.get(p.name)!, [...p.shape]), false)]));
+  const opt = new ScaledAdamW(
+    tuned.map((p) => ({ name: p.name, variable: vars.get(p.name)!, decay: p.decay, lrScale: lrScale(p.layer, depth, cfg.layerDecay) })),
+    { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: cfg.weightDecay },
+  );
+  const evaluate = () => evaluateClassifier(graph, vars, dataset, 'test', run.numClasses, { batchSize: 256, ...(cfg.testLimit !== undefined ? { limit: cfg.testLimit } : {}) });
+  try {
+    const start: Position = saved?.meta.position ?? { step: 0, epoch: 0, batchInEpoch: 0 };
+    if (saved) opt.load(saved.moments, start.step);
+    let rng = saved ? Rng.fromState(saved.meta.rng) : epochRng(cfg.seed, 0);
+    let lossSum = saved?.meta.epochLossSum ?? 0;
+    await run.log.cut(start.step);
+    if (saved) run.progress.line(`resuming at epoch ${start.epoch + 1}, batch ${start.batchInEpoch} (step ${start.step}) from ${ckptPath}`);
+
+    const checkpoint = (position: Position) =>
+      saveFinetuneCheckpoint(
+        ckptPath,
+        {
+          params: new Map(graph.params.map((p) => [p.name, { shape: p.shape, data: Float32Array.from(vars.get(p.name)!.dataSync()) }])),
+          moments: new Map([...opt.state()].map(([k, v]) => [k, Float32Array.from(v.dataSync())])),
+          meta: { position, rng: rng.state(), epochLossSum: lossSum, settings, backend: tf.getBackend() },
+        },
+        run.write,
+      );
+    let stepsThisRun = 0;
+    const shouldStop = () => (run.interrupted?.() ?? false) || (run.maxSteps !== undefined && stepsThisRun >= run.maxSteps);
+    const every = run.checkpointEvery ?? FINETUNE_CHECKPOINT_EVERY;
+    let step = start.step;
+    let confusion: Confusion | undefined;
+
+    for (let epoch = start.epoch; epoch < cfg.epochs; epoch++) {
+      let i = epoch === start.epoch ? start.batchInEpoch : 0;
+      const stream = dataset.batches('train', { batchSize: cfg.batchSize, imageSize: s, channels: c, seed: cfg.seed, epoch, augment: cfg.augment, dropLast: true, skipBatches: i, ...(cfg.trainLimit !== undefined ? { limit: cfg.trainLimit } : {}) });
+      for await (const batch of i < steps ? stream : []) {
+        const lr = learningRate(schedule, epoch + i / steps);
+        const imgs = tf.tensor(batch.images, [batch.size, c, s, s]); // [B, C, S, S]
+        const labels = tf.tensor1d(batch.labels, 'int32'); // [B]
+        const { loss, grads } = classifierLossAndGrads(graph, vars, names, imgs, labels, cfg.smoothing, rng);
+        const value = (await loss.data())[0]!;
+        if (Number.isFinite(value)) opt.apply(grads, lr);
+        tf.dispose([imgs, labels, loss, ...grads.values()]);
+        if (!Number.isFinite(value)) throw new Error(`loss is ${value} at epoch ${epoch + 1}, step ${step + 1}; stopped without applying it, the last checkpoint is kept`);
+        lossSum += value;
+        i += 1;
+        step += 1;
+        stepsThisRun += 1;
+        run.progress.update(i, steps, `epoch ${epoch + 1}/${cfg.epochs} loss ${value.toFixed(4)} lr ${lr.toExponential(2)}`);
+        if (step % 20 === 0) run.log.write({ kind: 'step', epoch, step, loss: value, lr, seconds: now() - t0 });
+        // The data pipeline may resolve from microtasks alone; a macrotask turn lets signal
+        // handlers (Ctrl-C) run between steps.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (i >= steps) break;
+        const position = { step, epoch, batchInEpoch: i };
+        if (shouldStop()) {
+          await checkpoint(position);
+          return { kind: 'stopped', position, seconds: now() - t0 };
+        }
+        if (every > 0 && step % every === 0) await checkpoint(position);
+      }
+      confusion = await evaluate();
+      const acc = accuracy(confusion);
+      const trainLoss = lossSum / steps;
+      run.log.write({ kind: 'epoch', epoch, step, train_loss: trainLoss, test_acc: acc, seconds: now() - t0 });
+      run.progress.line(`epoch ${epoch + 1}/${cfg.epochs}: train loss ${trainLoss.toFixed(4)}, test top-1 ${(100 * acc).toFixed(2)}%`);
+      rng = epochRng(cfg.seed, epoch + 1);
+      lossSum = 0;
+      const position = { step, epoch: epoch + 1, batchInEpoch: 0 };
+      await checkpoint(position);
+      if (epoch + 1 < cfg.epochs && shouldStop()) return { kind: 'stopped', position, seconds: now() - t0 };
+    }
+    confusion ??= await evaluate();
+    const params = new Map([...vars].map(([k, v]) => [k, Float32Array.from(v.dataSync())]));
+    return { kind: 'finished', confusion, seconds: now() - t0, epochsRun: cfg.epochs - start.epoch, params };
+  } finally {
+    opt.dispose();
+    tf.dispose([...vars.values()]);
+  }
+}
+
+/**
+ * The checkpoint to continue from, or undefined when there is none yet (the run starts
+ * afresh). Throws naming the file and every setting that differs from what it records.
+ */
+async function resumable(path: string, settings: Readonly<Record<string, unknown>>): Promise<LoadedFinetuneCheckpoint | undefined> {
+  if (!existsSync(path)) return undefined;
+  const ckpt = await readFinetuneCheckpoint(path);
+  const differences = settingDifferences(ckpt.meta.settings, JSON.parse(JSON.stringify(settings)) as Record<string, unknown>);
+  if (differences.length > 0)
+    throw new Error(`cannot resume from ${path}: it was written with other settings:\n  ${differences.join('\n  ')}\nrepeat the run's settings, or leave out --resume (or choose another --out) to start over`);
+  return ckpt;
+}
