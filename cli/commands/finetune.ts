@@ -31,7 +31,7 @@ const FLAGS = {
   'layer-decay': { kind: 'string', value: 'X', help: `layer-wise lr decay (default ${D.layerDecay})` },
   'drop-path': { kind: 'string', value: 'X', help: `stochastic depth at the last block (default ${FINETUNE_CLASSIFIER.dropPath})` },
   smoothing: { kind: 'string', value: 'X', help: `label smoothing (default ${D.smoothing})` },
-  augment: { kind: 'string', value: 'A', help: `none, flip, crop or pretrain (default ${D.augment})` },
+  augment: { kind: 'string', value: 'A', help: `${AUGMENTS.join(', ')} (default ${D.augment})` },
   'train-limit': { kind: 'string', value: 'N', help: 'use only the first N training images' },
   'test-limit': { kind: 'string', value: 'N', help: 'use only the first N test images' },
   seed: { kind: 'string', value: 'S', help: 'seed of init, order and drop path (default 0)' },
