@@ -16,6 +16,7 @@ import { describeFlags } from '../args.ts';
 import { commandArgs, usageError } from '../prologue.ts';
 import type { Command } from '../command.ts';
 import { EXIT, type ExitCode } from '../exit.ts';
+import { watchInterrupt } from '../interrupt.ts';
 import type { Io } from '../io.ts';
 import { loadSpec } from '../spec-source.ts';
 
@@ -168,13 +169,7 @@ export const finetuneCommand: Command = {
       ...(p.trainLimit > 0 ? { trainLimit: p.trainLimit } : {}),
       ...(p.testLimit > 0 ? { testLimit: p.testLimit } : {}),
     };
-    let interrupted = false;
-    const onSigint = () => {
-      if (interrupted) process.exit(EXIT_INTERRUPTED);
-      interrupted = true;
-      io.err('\nmaec finetune: interrupted; saving a checkpoint after this step (Ctrl-C again to quit without saving)\n');
-    };
-    process.on('SIGINT', onSigint);
+    const interrupt = watchInterrupt(io, 'finetune');
     let result;
     try {
       result = await finetune({
@@ -189,18 +184,18 @@ export const finetuneCommand: Command = {
         checkpointEvery: p.checkpointEvery,
         progress: progress((t) => io.err(t), process.stderr.isTTY === true),
         log: metricsLog(join(outDir, 'metrics.jsonl')),
-        interrupted: () => interrupted,
+        interrupted: interrupt.requested,
         ...(p.maxSteps > 0 ? { maxSteps: p.maxSteps } : {}),
       });
     } catch (e) {
       return fail(io, (e as Error).message);
     } finally {
-      process.off('SIGINT', onSigint);
+      interrupt.dispose();
     }
     if (result.kind === 'stopped') {
       const at = result.position;
       io.err(`stopped at step ${at.step} (epoch ${at.epoch + 1}, batch ${at.batchInEpoch}) after ${result.seconds.toFixed(1)} s; checkpoint saved in ${outDir}; continue with the same command and --resume\n`);
-      return interrupted ? (EXIT_INTERRUPTED as ExitCode) : EXIT.ok;
+      return interrupt.requested() ? EXIT.interrupted : EXIT.ok;
     }
     const text = await writeResults(outDir, result.confusion, dataset.classNames, { mode, source, data: f.data, config, drop_path: p.dropPath, seconds: result.seconds });
     io.err(`${mode} on ${f.data}, ${result.epochsRun} epoch(s) in ${result.seconds.toFixed(1)} s\n`);
@@ -210,5 +205,3 @@ export const finetuneCommand: Command = {
   },
 };
 
-/** The conventional status of a program stopped by SIGINT (as `maec pretrain`). */
-const EXIT_INTERRUPTED = 130;

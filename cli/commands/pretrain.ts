@@ -17,6 +17,7 @@ import { commandArgs, usageError } from '../prologue.ts';
 import type { Command } from '../command.ts';
 import { displayPath } from '../compile/location.ts';
 import { EXIT, type ExitCode } from '../exit.ts';
+import { watchInterrupt } from '../interrupt.ts';
 import type { Io } from '../io.ts';
 import { loadSpec } from '../spec-source.ts';
 
@@ -150,13 +151,7 @@ export const pretrainCommand: Command = {
         `${hyper.epochs} epochs, batch ${hyper.batch} x accum ${hyper.accum}, blr ${hyper.blr} (lr ${((hyper.blr * hyper.batch * hyper.accum) / 256).toExponential(2)}), warmup ${hyper.warmupEpochs} epochs, augment ${spec.augment}, seed ${hyper.seed}\n`,
     );
 
-    let interrupted = false;
-    const onSigint = () => {
-      if (interrupted) process.exit(EXIT_INTERRUPTED);
-      interrupted = true;
-      io.err('\nmaec pretrain: interrupted; saving a checkpoint after this step (Ctrl-C again to quit without saving)\n');
-    };
-    process.on('SIGINT', onSigint);
+    const interrupt = watchInterrupt(io, 'pretrain');
     const reporter = createReporter({ write: io.out, tty: process.stdout.isTTY === true && io.out.length === 1 && io.cwd === process.cwd() });
     const t0 = performance.now();
     try {
@@ -169,7 +164,7 @@ export const pretrainCommand: Command = {
         resume: f.resume === true,
         backend: backend.name,
         reporter,
-        interrupted: () => interrupted,
+        interrupted: interrupt.requested,
         ...(maxSteps !== undefined ? { maxSteps } : {}),
         ...(limit !== undefined ? { limit } : {}),
       });
@@ -178,7 +173,7 @@ export const pretrainCommand: Command = {
       const p = result.position;
       if (result.kind === 'stopped') {
         reporter.note(`stopped at step ${p.step} (epoch ${p.epoch + 1}, batch ${p.batchInEpoch}) after ${took}s; checkpoint saved; continue with: maec pretrain --resume --out ${shown}`);
-        return interrupted ? (EXIT_INTERRUPTED as ExitCode) : EXIT.ok;
+        return interrupt.requested() ? EXIT.interrupted : EXIT.ok;
       }
       reporter.note(`finished ${hyper.epochs} epochs (${p.step} steps) in ${took}s, last loss ${lastLoss?.toFixed(4) ?? '-'}; see ${shown}/loss.png and ${shown}/reconstructions/`);
       return EXIT.ok;
@@ -189,13 +184,11 @@ export const pretrainCommand: Command = {
       // runtime's uncaught-exception hook print its whole source.
       return runError(io, `the run failed: ${(e as Error).stack ?? String(e)}`);
     } finally {
-      process.off('SIGINT', onSigint);
+      interrupt.dispose();
     }
   },
 };
 
-/** The conventional status of a program stopped by SIGINT. */
-const EXIT_INTERRUPTED = 130;
 
 function fileStem(path: string): string {
   return path.replace(/^.*[\\/]/, '').replace(/\.(ts|mts|json)$/, '');

@@ -52,6 +52,9 @@ const ROOTS = new Set([
   'embeddings',
   'encoder',
   'layernorm',
+  // the fine-tuning classifier's own parameters (compiler/build/classifier.ts)
+  'fc_norm',
+  'head',
 ]);
 
 /**

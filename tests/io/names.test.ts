@@ -72,4 +72,8 @@ test('a wrapper prefix is found only when every key carries it', () => {
   assert.equal(wrapperPrefix(['vit.layernorm.weight']), '');
   assert.equal(wrapperPrefix(['model']), '');
   assert.equal(wrapperPrefix([]), '');
+  // a classifier file holding only its head (or fc_norm) is not wrapped in `head.`
+  assert.equal(wrapperPrefix(['head.weight', 'head.bias']), '');
+  assert.equal(wrapperPrefix(['fc_norm.weight', 'fc_norm.bias']), '');
+  assert.equal(wrapperPrefix(['module.head.weight', 'module.head.bias']), 'module.');
 });
