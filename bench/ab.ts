@@ -7,16 +7,12 @@
  *
  *   taskset -c 0 npx tsx bench/ab.ts [rounds=5]
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { loadavg } from 'node:os';
 import { useBackend } from '../runtime/backend.ts';
 import { installKernels, uninstallKernels } from '../runtime/kernels/index.ts';
 import { buildGraph } from '../compiler/build/mae.ts';
-import { lower } from '../runtime/tfjs/program.ts';
-import { initialParams } from '../runtime/init.ts';
-import { Rng } from '../runtime/rng.ts';
-import { AdamW } from '../runtime/train/adamw.ts';
 import { cifarSmall } from '../models/cifar-small.ts';
+import { trainingHarness } from './harness.ts';
 
 const BATCH = 64;
 type Variant = 'stock' | 'matmul' | 'matmul+elementwise';
@@ -31,23 +27,13 @@ async function main(): Promise<void> {
   const rounds = Number(process.argv[2] ?? 5);
   await useBackend('wasm');
   const graph = buildGraph(cifarSmall, 'pretrain');
-  const rng = Rng.fromSeed(0);
-  const init = initialParams(graph.params, rng);
-  const params = new Map(graph.params.map((p) => [p.name, p.trainable ? tf.variable(tf.tensor(init.get(p.name)!, [...p.shape])) : tf.tensor(init.get(p.name)!, [...p.shape])]));
-  const optimizer = new AdamW(graph.params.filter((p) => p.trainable).map((p) => ({ name: p.name, variable: params.get(p.name) as tf.Variable, decay: p.decay })));
-  const { channels: c, imageSize: s, numPatches: l } = graph.meta;
-  const imgs = tf.tensor(rng.uniformArray(BATCH * c * s * s), [BATCH, c, s, s]);
+  const harness = trainingHarness(graph, BATCH);
   const stepMs = async (variant: Variant): Promise<number> => {
     await use(variant);
-    const program = lower(graph); // the lowering rules depend on which kernels are installed
-    const noise = tf.tensor(rng.uniformArray(BATCH * l), [BATCH, l]);
+    harness.lowerNow(); // the lowering rules depend on which kernels are installed
     const t0 = performance.now();
-    const { loss, grads } = program.lossAndGrads(params, { imgs, noise });
-    optimizer.apply(grads, 1e-4);
-    loss.dataSync();
-    const ms = performance.now() - t0;
-    tf.dispose([loss, noise, ...grads.values()]);
-    return ms;
+    harness.step();
+    return performance.now() - t0;
   };
   const loadBefore = loadavg()[0] ?? NaN;
   for (const v of VARIANTS) await stepMs(v); // warm-up

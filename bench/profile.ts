@@ -12,11 +12,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../runtime/backend.ts';
 import { buildGraph } from '../compiler/build/mae.ts';
-import { lower } from '../runtime/tfjs/program.ts';
-import { initialParams } from '../runtime/init.ts';
-import { Rng } from '../runtime/rng.ts';
-import { AdamW } from '../runtime/train/adamw.ts';
 import { cifarSmall } from '../models/cifar-small.ts';
+import { trainingHarness } from './harness.ts';
 
 const BATCH = 64;
 const STEPS = 3;
@@ -25,20 +22,7 @@ async function main(): Promise<void> {
   const backend = await useBackend('wasm');
   console.log(`backend ${backend.name}; ${backend.kernels}`);
   const graph = buildGraph(cifarSmall, 'pretrain');
-  const rng = Rng.fromSeed(0);
-  const init = initialParams(graph.params, rng);
-  const params = new Map(graph.params.map((p) => [p.name, p.trainable ? tf.variable(tf.tensor(init.get(p.name)!, [...p.shape])) : tf.tensor(init.get(p.name)!, [...p.shape])]));
-  const optimizer = new AdamW(graph.params.filter((p) => p.trainable).map((p) => ({ name: p.name, variable: params.get(p.name) as tf.Variable, decay: p.decay })));
-  const { channels: c, imageSize: s, numPatches: l } = graph.meta;
-  const imgs = tf.tensor(rng.uniformArray(BATCH * c * s * s), [BATCH, c, s, s]);
-  const program = lower(graph);
-  const step = (): void => {
-    const noise = tf.tensor(rng.uniformArray(BATCH * l), [BATCH, l]);
-    const { loss, grads } = program.lossAndGrads(params, { imgs, noise });
-    optimizer.apply(grads, 1e-4);
-    loss.dataSync();
-    tf.dispose([loss, noise, ...grads.values()]);
-  };
+  const { step } = trainingHarness(graph, BATCH);
   step(); // warm-up
   // --shapes: one row per kernel and output shape, to see which call sites cost.
   const byShape = process.argv.includes('--shapes');

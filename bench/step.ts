@@ -19,11 +19,8 @@ import { buildGraph } from '../compiler/build/mae.ts';
 import { countFlops } from '../compiler/analysis/index.ts';
 import type { Graph } from '../compiler/ir/types.ts';
 import type { MaeSpec } from '../dsl/index.ts';
-import { lower } from '../runtime/tfjs/program.ts';
-import { initialParams } from '../runtime/init.ts';
-import { Rng } from '../runtime/rng.ts';
-import { AdamW } from '../runtime/train/adamw.ts';
 import { cifarSmall } from '../models/cifar-small.ts';
+import { trainingHarness } from './harness.ts';
 import { mnistTiny } from '../models/mnist-tiny.ts';
 import { fashionMnist } from '../models/fashion-mnist.ts';
 
@@ -52,27 +49,14 @@ function median(xs: number[]): number {
 
 /** Median wall time of `steps` full training steps after one warm-up step. */
 function timeSteps(graph: Graph, batch: number, steps: number): StepTiming {
-  const rng = Rng.fromSeed(0);
-  const init = initialParams(graph.params, rng);
-  const params = new Map(graph.params.map((p) => [p.name, p.trainable ? tf.variable(tf.tensor(init.get(p.name)!, [...p.shape])) : tf.tensor(init.get(p.name)!, [...p.shape])]));
-  const optimizer = new AdamW(
-    graph.params.filter((p) => p.trainable).map((p) => ({ name: p.name, variable: params.get(p.name) as tf.Variable, decay: p.decay })),
-  );
-  const { channels: c, imageSize: s, numPatches: l } = graph.meta;
-  const imgs = tf.tensor(rng.uniformArray(batch * c * s * s), [batch, c, s, s]);
-  const program = lower(graph);
+  const harness = trainingHarness(graph, batch);
   const times: number[] = [];
   for (let i = 0; i <= steps; i++) {
-    const noise = tf.tensor(rng.uniformArray(batch * l), [batch, l]);
     const t0 = performance.now();
-    const { loss, grads } = program.lossAndGrads(params, { imgs, noise });
-    optimizer.apply(grads, 1e-4);
-    loss.dataSync();
+    harness.step();
     if (i > 0) times.push(performance.now() - t0);
-    tf.dispose([loss, noise, ...grads.values()]);
   }
-  optimizer.dispose();
-  tf.dispose([imgs, ...params.values()]);
+  harness.dispose();
   const ms = median(times);
   const stepFlops = countFlops(graph).step.total * batch;
   return { msPerStep: ms, imagesPerSecond: (batch * 1000) / ms, gflopsPerSecond: stepFlops / (ms * 1e6) };
