@@ -5,7 +5,7 @@ import { buildGraph } from '../../compiler/build/mae.ts';
 import { BACKENDS, useBackend, type BackendName } from '../../runtime/backend.ts';
 import { openDataset } from '../../runtime/data/index.ts';
 import { confusionOf } from '../../runtime/eval/confusion.ts';
-import { extractClsFeatures } from '../../runtime/eval/features.ts';
+import { extractFeatures, POOLINGS, type Pooling } from '../../runtime/eval/features.ts';
 import { metricsLog } from '../../runtime/eval/metrics-log.ts';
 import { loadPretrained, checkpointPath } from '../../runtime/eval/pretrained.ts';
 import { PROBE_DEFAULTS, probePredict, trainProbe, type ProbeConfig } from '../../runtime/eval/probe.ts';
@@ -28,6 +28,7 @@ const FLAGS = {
   warmup: { kind: 'string', value: 'E', help: `warmup epochs (default ${PROBE_DEFAULTS.warmupEpochs})` },
   'train-limit': { kind: 'string', value: 'N', help: 'use only the first N training images' },
   'test-limit': { kind: 'string', value: 'N', help: 'use only the first N test images' },
+  pool: { kind: 'string', value: 'P', help: 'feature: cls (the cls token, the recipe) or mean (average of the patch tokens) (default cls)' },
   seed: { kind: 'string', value: 'S', help: 'seed of the head init and batch order (default 0)' },
   out: { kind: 'string', value: 'DIR', help: 'results folder (default: <run>/probe)' },
   backend: { kind: 'string', value: 'NAME', help: 'tensorflow, wasm or cpu (default: the fastest available)' },
@@ -39,7 +40,7 @@ Linear probe of a pretrained MAE encoder (MAE-SPEC "Linear probe"): the frozen e
 token (after the final norm) feeds BatchNorm1d(affine=False, eps 1e-6) and a linear head
 (init std 0.01) trained with LARS (momentum 0.9, no weight decay), blr 0.1, warmup then cosine.
 The encoder is frozen, so features are extracted once (no augmentation) and the head trains
-on them. Reports top-1 and per-class accuracy on the test split and writes result.json,
+on them. --pool mean probes the average of the patch tokens instead of the cls token. Reports top-1 and per-class accuracy on the test split and writes result.json,
 confusion.png and metrics.jsonl to the results folder.
 
 flags:
@@ -65,6 +66,8 @@ export const probeCommand: Command = {
     if (args.positionals.length !== 1) return usage(io, args.positionals.length === 0 ? 'missing <run dir | checkpoint.safetensors>' : `expected one run, got ${args.positionals.length}`);
     const f = args.flags;
     if (f.data === undefined) return usage(io, 'missing --data SRC');
+    const pooling = (f.pool ?? 'cls') as Pooling;
+    if (!POOLINGS.includes(pooling)) return usage(io, `--pool must be one of ${POOLINGS.join(', ')}, got ${f.pool}`);
     const backendArg = f.backend as BackendName | undefined;
     if (backendArg !== undefined && !BACKENDS.includes(backendArg)) return usage(io, `unknown backend ${backendArg}: expected one of ${BACKENDS.join(', ')}`);
     const parsed = {
@@ -106,8 +109,8 @@ export const probeCommand: Command = {
     const log = metricsLog(join(outDir, 'metrics.jsonl'));
     const t0 = performance.now();
     const limit = (n: number) => (n > 0 ? { limit: n } : {});
-    const train = await extractClsFeatures(dataset, 'train', encoder, params, { batchSize: 256, ...limit(p.trainLimit), onBatch: (d, t) => bar.update(d, t, 'train features') });
-    const test = await extractClsFeatures(dataset, 'test', encoder, params, { batchSize: 256, ...limit(p.testLimit), onBatch: (d, t) => bar.update(d, t, 'test features') });
+    const train = await extractFeatures(dataset, 'train', encoder, params, pooling, { batchSize: 256, ...limit(p.trainLimit), onBatch: (d, t) => bar.update(d, t, 'train features') });
+    const test = await extractFeatures(dataset, 'test', encoder, params, pooling, { batchSize: 256, ...limit(p.testLimit), onBatch: (d, t) => bar.update(d, t, 'test features') });
     tf.dispose([...params.values()]);
     const featureSeconds = (performance.now() - t0) / 1000;
     bar.line(`features: ${train.labels.length} train, ${test.labels.length} test, dim ${train.dim} (${featureSeconds.toFixed(1)} s)`);
@@ -117,7 +120,7 @@ export const probeCommand: Command = {
     });
     const confusion = confusionOf(test.labels, probePredict(probe, test), dataset.numClasses);
     const seconds = (performance.now() - t0) / 1000;
-    const text = await writeResults(outDir, confusion, dataset.classNames, { mode: 'probe', checkpoint: pretrained.file, data: f.data, config, seconds, feature_seconds: featureSeconds });
+    const text = await writeResults(outDir, confusion, dataset.classNames, { mode: 'probe', checkpoint: pretrained.file, data: f.data, pooling, config, seconds, feature_seconds: featureSeconds });
     bar.line(`linear probe on ${f.data} test (${test.labels.length} images), ${seconds.toFixed(1)} s:`);
     io.out(text);
     io.err(`wrote ${join(outDir, 'result.json')} and confusion.png\n`);

@@ -19,10 +19,17 @@ export interface ExtractOptions {
 }
 
 /**
- * The cls token of a frozen encoder (`buildGraph(spec, 'encoder')`, after the final norm) for
- * every image of a split, in order, without augmentation: the linear probe's input feature.
+ * Which feature of the encoder's output a probe reads: `cls`, the cls token (the recipe), or
+ * `mean`, the average of the patch tokens (what fine-tuning pools, before its fc_norm).
  */
-export async function extractClsFeatures(dataset: Dataset, split: Split, encoder: Graph, params: ReadonlyMap<string, tf.Tensor>, options: ExtractOptions): Promise<FeatureSet> {
+export type Pooling = 'cls' | 'mean';
+export const POOLINGS: readonly Pooling[] = Object.freeze(['cls', 'mean']);
+
+/**
+ * The pooled output of a frozen encoder (`buildGraph(spec, 'encoder')`, after the final norm)
+ * for every image of a split, in order, without augmentation: the linear probe's input feature.
+ */
+export async function extractFeatures(dataset: Dataset, split: Split, encoder: Graph, params: ReadonlyMap<string, tf.Tensor>, pooling: Pooling, options: ExtractOptions): Promise<FeatureSet> {
   const { imageSize: s, channels: c, encoderWidth: dim } = encoder.meta;
   const total = Math.min(dataset.splits[split], options.limit ?? Infinity);
   const features = new Float32Array(total * dim);
@@ -31,13 +38,14 @@ export async function extractClsFeatures(dataset: Dataset, split: Split, encoder
   let done = 0;
   const stream = dataset.batches(split, { batchSize: options.batchSize, imageSize: s, channels: c, seed: 0, epoch: 0, augment: 'none', dropLast: false, shuffle: false, ...(options.limit !== undefined ? { limit: options.limit } : {}) });
   for await (const batch of stream) {
-    const cls = tf.tidy(() => {
+    const pooled = tf.tidy(() => {
       const imgs = tf.tensor(batch.images, [batch.size, c, s, s]);
       const { latent } = program.run(params, { imgs }, ['latent']); // [B, 1+L, D]
+      if (pooling === 'mean') return tf.mean(tf.slice(latent!, [0, 1, 0], [batch.size, -1, dim]), 1); // [B, D]
       return tf.reshape(tf.slice(latent!, [0, 0, 0], [batch.size, 1, dim]), [batch.size, dim]); // [B, D]
     });
-    features.set(await cls.data(), done * dim);
-    cls.dispose();
+    features.set(await pooled.data(), done * dim);
+    pooled.dispose();
     labels.set(batch.labels, done);
     done += batch.size;
     options.onBatch?.(done, total);

@@ -38,6 +38,14 @@ test('bad flags are usage errors (2) saying what was expected', async () => {
   assert.equal((await call(finetuneCommand, run, '--data', SYNTH, '--bogus')).code, 2);
   assert.equal((await call(finetuneCommand, '--scratch', run, '--data', SYNTH, '--blocks', '1')).code, 2);
   assert.equal((await call(probeCommand, run, '--data', SYNTH, '--blr', 'fast')).code, 2);
+  assert.match((await call(probeCommand, run, '--data', SYNTH, '--pool', 'max')).err, /--pool must be one of cls, mean, got max/);
+});
+
+test('probe --pool mean records its pooling in result.json', async () => {
+  const out = join(run, 'probe-mean');
+  const r = await call(probeCommand, run, '--data', SYNTH, '--epochs', '2', '--warmup', '0', '--pool', 'mean', '--out', out);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')).pooling, 'mean');
 });
 
 test('probe runs end to end and writes result.json, confusion.png and metrics.jsonl', async () => {
