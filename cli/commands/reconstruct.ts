@@ -74,7 +74,7 @@ export const reconstructCommand: Command = {
       const withRatio = ratio === undefined ? E.right(decoded.right) : tryVariant(decoded.right, { mask: { ratio } });
       if (E.isLeft(withRatio)) return usage(io, withRatio.left.map(formatProblem).join('; '));
       const spec = withRatio.right;
-      const graph = buildGraph(spec, 'pretrain');
+      const graph = buildGraph(spec); // the symmetric baseline's checkpoint has its own graph
       const values = checkedParams(ckpt, graph.params, initialParams(graph.params, Rng.fromSeed(0)));
       const { channels, imageSize, grid, numVisible } = graph.meta;
       const stats = statsForChannels(ckpt.meta.stats, channels);

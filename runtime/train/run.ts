@@ -53,7 +53,8 @@ export interface PretrainResult {
 /** Runs (or resumes) the pretraining described by `o`; TrainError for everything the user can fix. */
 export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   const files = runFiles(o.dir);
-  const graph = buildGraph(o.spec, 'pretrain');
+  // The spec decides the graph: the symmetric baseline (Table 1c) trains with mask tokens in the encoder.
+  const graph = buildGraph(o.spec);
   const meta = graph.meta;
   const incompatible = checkCompatibility(o.dataset, { channels: meta.channels, imageSize: meta.imageSize });
   if (incompatible) throw new TrainError('TRAIN004', `${incompatible.message} (model: ${meta.channels} channel(s), ${meta.imageSize}x${meta.imageSize})`);

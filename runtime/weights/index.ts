@@ -2,7 +2,7 @@
  * Model weights: official and Hugging Face parameter names, loading a checkpoint against the
  * model's parameter list, and exporting in either naming.
  */
-export { FROZEN_PARAMS, isDecoderParam, isFrozenParam, type ExpectedParam } from './params.ts';
+export { FROZEN_PARAMS, isDecoderParam, isFrozenParam, isPretrainingOnlyParam, type ExpectedParam } from './params.ts';
 export { QKV_PARTS, detectNaming, hfToOfficialName, officialToHfNames, wrapperPrefix, type Naming, type QkvPart } from './names.ts';
 export { hfToOfficial, officialToHf, type HfConversion, type NamedArray, type SourcedArray } from './hf.ts';
 export { MAX_LISTED_PROBLEMS, WeightsError, formatWeightProblem, formatWeightProblems, type WeightProblem, type WeightProblemCode } from './problems.ts';

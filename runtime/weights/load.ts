@@ -7,7 +7,7 @@ import { FLOAT_DTYPES, formatShape, type SafetensorsTensor } from '../io/dtypes.
 import { toFloat32 } from '../io/convert.ts';
 import { hfToOfficial, type SourcedArray } from './hf.ts';
 import { detectNaming, officialToHfNames, wrapperPrefix } from './names.ts';
-import { isDecoderParam, isFrozenParam, type ExpectedParam } from './params.ts';
+import { isDecoderParam, isFrozenParam, isPretrainingOnlyParam, type ExpectedParam } from './params.ts';
 import { WeightsError, type WeightProblem } from './problems.ts';
 
 export interface LoadWeightsOptions {
@@ -45,7 +45,7 @@ export function loadWeights(
   for (const param of expected) {
     const tensor = found.get(param.name);
     if (tensor === undefined) {
-      const optional = isFrozenParam(param.name) || (options.encoderOnly === true && isDecoderParam(param.name));
+      const optional = isFrozenParam(param.name) || (options.encoderOnly === true && isPretrainingOnlyParam(param.name));
       if (!optional) problems.push({ code: 'missing', name: param.name, message: `missing (expected shape ${formatShape(param.shape)})` });
     } else if (formatShape(tensor.shape) !== formatShape(param.shape)) {
       problems.push({ code: 'shape', name: param.name, message: `expected shape ${formatShape(param.shape)}, found ${formatShape(tensor.shape)}${from(param.name, tensor)}` });
@@ -54,7 +54,7 @@ export function loadWeights(
     }
   }
   for (const [name, tensor] of found) {
-    if (wanted.has(name) || (options.encoderOnly === true && isDecoderParam(name))) continue;
+    if (wanted.has(name) || (options.encoderOnly === true && isPretrainingOnlyParam(name))) continue;
     problems.push({ code: 'unexpected', name, message: `unexpected tensor ${formatShape(tensor.shape)}${from(name, tensor)}: the model has no such parameter` });
   }
   for (const key of unknown) problems.push({ code: 'unexpected', name: key, message: unknownKeyMessage(key) });

@@ -38,3 +38,16 @@ export function isFrozenParam(name: string): boolean {
 export function isDecoderParam(name: string): boolean {
   return name === 'mask_token' || name.startsWith('decoder_');
 }
+
+/**
+ * True for a parameter that only pretraining uses: the decoder's, and the symmetric baseline's
+ * `encoder_mask_token` (Table 1c), which replaces masked patches in the encoder's input and has
+ * no role once the encoder sees whole images. An encoder-only load ignores these.
+ *
+ * @example
+ * isPretrainingOnlyParam('encoder_mask_token') // true
+ * isPretrainingOnlyParam('cls_token') // false
+ */
+export function isPretrainingOnlyParam(name: string): boolean {
+  return isDecoderParam(name) || name === 'encoder_mask_token';
+}

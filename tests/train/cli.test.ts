@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { readCheckpoint } from '../../runtime/checkpoint/index.ts';
 import { ROOT, runCli, tempDir, TINY_DATA, TINY_SPEC_PATH } from './helpers.ts';
@@ -102,4 +102,19 @@ test('resuming a run started with --augment accepts its model file again and kee
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.match(resumed.stderr, /resuming with the run's recorded augment none, not .*tiny-16\.json's crop/);
   assert.match(resumed.stdout, /augment none, seed 0/);
+});
+
+test('a spec with mask tokens in the encoder pretrains the symmetric baseline, and its encoder probes', async () => {
+  const dir = tempDir();
+  const symmetric = { ...JSON.parse(readFileSync(TINY_SPEC_PATH, 'utf8')), maskTokensInEncoder: true };
+  writeFileSync(join(dir, 'symmetric.json'), JSON.stringify(symmetric));
+  const out = join(dir, 'run');
+  const r = await runCli(['pretrain', join(dir, 'symmetric.json'), '--data', TINY_DATA, '--epochs', '1', '--batch', '32', '--steps', '2', '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  const names = [...(await readCheckpoint(join(out, 'checkpoint.safetensors'))).file.tensors.keys()];
+  assert.ok(names.includes('encoder_mask_token'), 'the encoder has its mask token');
+  assert.ok(!names.includes('mask_token'), 'the decoder of the symmetric baseline takes the encoder output as is');
+  const probe = await runCli(['probe', out, '--data', 'synthetic:train=64,test=16,size=16,channels=1,classes=2', '--epochs', '1', '--warmup', '0', '--batch', '32']);
+  assert.equal(probe.code, 0, probe.stderr);
+  assert.match(probe.stdout, /top-1 \d+\.\d\d%/);
 });
