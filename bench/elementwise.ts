@@ -10,12 +10,13 @@
  * "maec" adds the elementwise kernels. Samples alternate, each >= 25 ms of back-to-back
  * calls, after a 1.5 s warm-up per variant (V8 tiers wasm up in the background).
  */
-import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { installKernels, uninstallKernels } from '../runtime/kernels/index.ts';
+import { writeFileAtomic } from '../runtime/io/atomic.ts';
 import { registerGradients } from '../runtime/tfjs/gradients.ts';
 import { gelu } from '../runtime/tfjs/ops/gelu.ts';
 import { layerNorm } from '../runtime/tfjs/ops/layer-norm.ts';
@@ -149,8 +150,8 @@ async function main(): Promise<void> {
     'load average (1 min) before / after': `${loadBefore.toFixed(2)} / ${(loadavg()[0] ?? NaN).toFixed(2)}`,
     command: 'taskset -c 0 npx tsx bench/elementwise.ts',
   };
-  writeFileSync(new URL('./elementwise.json', import.meta.url), JSON.stringify({ ...meta, samples, minSampleMs, rows }, null, 2) + '\n');
-  writeFileSync(new URL('./elementwise.md', import.meta.url), markdown(meta, rows));
+  await writeFileAtomic(fileURLToPath(new URL('./elementwise.json', import.meta.url)), JSON.stringify({ ...meta, samples, minSampleMs, rows }, null, 2) + '\n');
+  await writeFileAtomic(fileURLToPath(new URL('./elementwise.md', import.meta.url)), markdown(meta, rows));
 }
 
 await main();

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildClassifier, FINETUNE_CLASSIFIER } from '../../compiler/build/classifier.ts';
 import type { MaeSpec } from '../../dsl/index.ts';
@@ -15,6 +15,7 @@ import { writeResults } from '../../runtime/eval/report.ts';
 import { describeFlags } from '../args.ts';
 import { commandArgs, usageError } from '../prologue.ts';
 import type { Command } from '../command.ts';
+import { writeFileAtomic } from '../../runtime/io/atomic.ts';
 import { EXIT, type ExitCode } from '../exit.ts';
 import { watchInterrupt } from '../interrupt.ts';
 import type { Io } from '../io.ts';
@@ -151,7 +152,7 @@ export const finetuneCommand: Command = {
     const outDir = f.out !== undefined ? resolve(io.cwd, f.out) : f.scratch ? resolve(io.cwd, 'runs', 'scratch') : outDirFor(checkpointPath(target), mode);
     mkdirSync(outDir, { recursive: true });
     // A resume keeps the run's spec.json; one with another spec is refused below.
-    if (f.resume !== true || !existsSync(join(outDir, 'spec.json'))) writeFileSync(join(outDir, 'spec.json'), `${JSON.stringify(spec, null, 2)}\n`);
+    if (f.resume !== true || !existsSync(join(outDir, 'spec.json'))) await writeFileAtomic(join(outDir, 'spec.json'), `${JSON.stringify(spec, null, 2)}\n`);
     const choice = await useBackend(backendArg);
     io.err(`backend: ${choice.name} (${choice.reason})\n`);
     const graph = buildClassifier(spec, { numClasses: dataset.numClasses, dropPath: p.dropPath, headInitStd: FINETUNE_CLASSIFIER.headInitStd });
