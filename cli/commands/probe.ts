@@ -19,9 +19,13 @@ import type { Command } from '../command.ts';
 import { EXIT, type ExitCode } from '../exit.ts';
 import type { Io } from '../io.ts';
 import { intFlag, numberFlag, outDirFor } from '../../runtime/eval/options.ts';
+import type { MaeSpec } from '../../dsl/index.ts';
+import { loadSpec } from '../spec-source.ts';
 
 const FLAGS = {
   data: { kind: 'string', value: 'SRC', help: 'labelled dataset source (required), e.g. fashion-mnist, synthetic:classes=4' },
+  scratch: { kind: 'boolean', help: 'the positional is a model file or spec.json: probe its encoder at random init (the no-pretraining control)' },
+  export: { kind: 'string', value: 'NAME', help: 'with --scratch: which spec, when the model file exports several' },
   epochs: { kind: 'string', value: 'N', help: `probe epochs (default ${PROBE_DEFAULTS.epochs})` },
   batch: { kind: 'string', value: 'B', help: `batch size (default ${PROBE_DEFAULTS.batchSize})` },
   blr: { kind: 'string', value: 'X', help: `base lr, lr = blr * B / 256 (default ${PROBE_DEFAULTS.blr})` },
@@ -35,12 +39,15 @@ const FLAGS = {
 } as const;
 
 const HELP = `usage: maec probe <run dir | checkpoint.safetensors> --data SRC [flags]
+       maec probe --scratch <model.ts | spec.json> --data SRC [flags]
 
 Linear probe of a pretrained MAE encoder (MAE-SPEC "Linear probe"): the frozen encoder's cls
 token (after the final norm) feeds BatchNorm1d(affine=False, eps 1e-6) and a linear head
 (init std 0.01) trained with LARS (momentum 0.9, no weight decay), blr 0.1, warmup then cosine.
 The encoder is frozen, so features are extracted once (no augmentation) and the head trains
-on them. --pool mean probes the average of the patch tokens instead of the cls token. Reports top-1 and per-class accuracy on the test split and writes result.json,
+on them. --pool mean probes the average of the patch tokens instead of the cls token.
+--scratch probes the same encoder at its random initialisation (seeded by --seed): what a
+probe reaches without pretraining, to set a pretrained run's number against. Reports top-1 and per-class accuracy on the test split and writes result.json,
 confusion.png and metrics.jsonl to the results folder.
 
 flags:
@@ -51,6 +58,7 @@ exit status: 0 done, 1 unusable checkpoint or data, 2 usage error.
 examples:
   maec probe runs/fashion --data fashion-mnist
   maec probe runs/tiny/checkpoint.safetensors --data synthetic:classes=4 --epochs 20
+  maec probe --scratch models/mnist-tiny.ts --data fashion-mnist
 `;
 
 const usage = (io: Io, message: string): ExitCode => usageError(io, 'probe', message);
@@ -63,8 +71,9 @@ export const probeCommand: Command = {
   async run(argv, io) {
     const args = commandArgs(argv, FLAGS, io, probeCommand);
     if (typeof args === 'number') return args;
-    if (args.positionals.length !== 1) return usage(io, args.positionals.length === 0 ? 'missing <run dir | checkpoint.safetensors>' : `expected one run, got ${args.positionals.length}`);
     const f = args.flags;
+    if (args.positionals.length !== 1) return usage(io, args.positionals.length === 0 ? `missing <${f.scratch ? 'model.ts | spec.json' : 'run dir | checkpoint.safetensors'}>` : `expected one run, got ${args.positionals.length}`);
+    if (f.export !== undefined && !f.scratch) return usage(io, '--export needs --scratch');
     if (f.data === undefined) return usage(io, 'missing --data SRC');
     const pooling = (f.pool ?? 'cls') as Pooling;
     if (!POOLINGS.includes(pooling)) return usage(io, `--pool must be one of ${POOLINGS.join(', ')}, got ${f.pool}`);
@@ -85,10 +94,18 @@ export const probeCommand: Command = {
     const config: ProbeConfig = { epochs: p.epochs, batchSize: p.batchSize, blr: p.blr, warmupEpochs: p.warmupEpochs, seed: p.seed };
 
     const runArg = resolve(io.cwd, args.positionals[0]!);
-    let pretrained;
+    let pretrained: { readonly spec: MaeSpec; readonly weights: ReadonlyMap<string, Float32Array>; readonly file: string | null };
+    if (f.scratch) {
+      const loaded = await loadSpec(runArg, io.cwd, f.export);
+      if (!loaded.ok) {
+        io.err(`${loaded.message}\n`);
+        return loaded.code;
+      }
+      pretrained = { spec: loaded.spec, weights: new Map(), file: null };
+    }
     let dataset;
     try {
-      pretrained = await loadPretrained(runArg);
+      pretrained ??= await loadPretrained(runArg);
       dataset = await openDataset(f.data);
     } catch (e) {
       io.err(`maec probe: ${(e as Error).message}\n`);
@@ -98,12 +115,13 @@ export const probeCommand: Command = {
       io.err(`maec probe: ${f.data} has no labels; a probe needs a labelled dataset\n`);
       return EXIT.modelError;
     }
-    const outDir = f.out !== undefined ? resolve(io.cwd, f.out) : outDirFor(checkpointPath(runArg), 'probe');
+    const outDir = f.out !== undefined ? resolve(io.cwd, f.out) : f.scratch ? resolve(io.cwd, 'runs', 'scratch-probe') : outDirFor(checkpointPath(runArg), 'probe');
     mkdirSync(outDir, { recursive: true });
     const choice = await useBackend(backendArg);
     io.err(`backend: ${choice.name} (${choice.reason})\n`);
     const encoder = buildGraph(pretrained.spec, 'encoder');
-    const rng = Rng.fromSeed(0);
+    // Parameters missing from the checkpoint (the fixed position tables), or all of them with --scratch.
+    const rng = Rng.fromSeed(f.scratch ? p.seed : 0);
     const params = new Map(encoder.params.map((q) => [q.name, tf.tensor(pretrained.weights.get(q.name) ?? initialValue(q, rng), [...q.shape])]));
     const bar = progress((t) => io.err(t), process.stderr.isTTY === true);
     const log = metricsLog(join(outDir, 'metrics.jsonl'));
@@ -120,7 +138,7 @@ export const probeCommand: Command = {
     });
     const confusion = confusionOf(test.labels, probePredict(probe, test), dataset.numClasses);
     const seconds = (performance.now() - t0) / 1000;
-    const text = await writeResults(outDir, confusion, dataset.classNames, { mode: 'probe', checkpoint: pretrained.file, data: f.data, pooling, config, seconds, feature_seconds: featureSeconds });
+    const text = await writeResults(outDir, confusion, dataset.classNames, { mode: f.scratch ? 'probe-scratch' : 'probe', checkpoint: pretrained.file, ...(f.scratch ? { model: runArg } : {}), data: f.data, pooling, config, seconds, feature_seconds: featureSeconds });
     bar.line(`linear probe on ${f.data} test (${test.labels.length} images), ${seconds.toFixed(1)} s:`);
     io.out(text);
     io.err(`wrote ${join(outDir, 'result.json')} and confusion.png\n`);

@@ -41,6 +41,20 @@ test('bad flags are usage errors (2) saying what was expected', async () => {
   assert.match((await call(probeCommand, run, '--data', SYNTH, '--pool', 'max')).err, /--pool must be one of cls, mean, got max/);
 });
 
+test('probe --scratch probes the spec\'s encoder at random init, with no checkpoint', async () => {
+  const out = join(run, 'probe-scratch');
+  const r = await call(probeCommand, '--scratch', join(run, 'spec.json'), '--data', SYNTH, '--epochs', '2', '--warmup', '0', '--out', out);
+  assert.equal(r.code, 0, r.err);
+  const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+  assert.equal(result.mode, 'probe-scratch');
+  assert.equal(result.checkpoint, null);
+  assert.equal(result.model, join(run, 'spec.json'));
+  assert.equal((await call(probeCommand, run, '--data', SYNTH, '--export', 'x')).code, 2, '--export without --scratch');
+  const missing = await call(probeCommand, '--scratch', join(run, 'nope.json'), '--data', SYNTH);
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /no such file .*nope\.json/);
+});
+
 test('probe --pool mean records its pooling in result.json', async () => {
   const out = join(run, 'probe-mean');
   const r = await call(probeCommand, run, '--data', SYNTH, '--epochs', '2', '--warmup', '0', '--pool', 'mean', '--out', out);
