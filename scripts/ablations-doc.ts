@@ -12,7 +12,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../runtime/io/atomic.ts';
-import { BUDGETS, isBudgetName, type Budget } from '../runtime/sweep/budget.ts';
+import { BUDGET_FLAGS, BUDGETS, isBudgetName, type Budget } from '../runtime/sweep/budget.ts';
 
 type Row = Readonly<Record<string, string>>;
 
@@ -66,7 +66,7 @@ const ABLATIONS: readonly Ablation[] = [
 ];
 
 /** RFC 4180 CSV (quoted fields may hold commas and doubled quotes). */
-export function parseCsv(text: string): Row[] {
+function parseCsv(text: string): Row[] {
   const records: string[][] = [];
   let field = '';
   let record: string[] = [];
@@ -91,9 +91,8 @@ export function parseCsv(text: string): Row[] {
 /** The sweep's budget as `--budget NAME` plus the flags that override it. */
 function budgetFlags(name: string, used: Budget): string {
   if (!isBudgetName(name)) return `--budget ${name}`;
-  const flags: Record<keyof Budget, string> = { epochs: '--epochs', batch: '--batch', probeEpochs: '--probe-epochs', finetuneEpochs: '--finetune-epochs', limit: '--limit', testLimit: '--test-limit' };
   const named = BUDGETS[name];
-  const overrides = (Object.keys(flags) as (keyof Budget)[]).filter((k) => used[k] !== named[k]).map((k) => `${flags[k]} ${used[k] ?? 'all'}`);
+  const overrides = (Object.keys(BUDGET_FLAGS) as (keyof Budget)[]).filter((k) => used[k] !== named[k]).map((k) => `--${BUDGET_FLAGS[k]} ${used[k] ?? 'all'}`);
   return [`--budget ${name}`, ...overrides].join(' ');
 }
 

@@ -18,6 +18,7 @@ import { cpus, totalmem } from 'node:os';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runMaec } from '../runtime/sweep/child.ts';
+import { probeBlr } from '../runtime/sweep/stages.ts';
 import { writeFileAtomic } from '../runtime/io/atomic.ts';
 
 interface Budget {
@@ -31,10 +32,6 @@ interface Budget {
   /** What the report says about this budget. */
   readonly note: string;
 }
-
-/** ImageNet's train size: the recipe's blr 0.1 is scaled by it (runtime/eval/probe.ts). */
-const IMAGENET = 1_281_167;
-const probeBlr = (n: number) => String(+((0.1 * IMAGENET) / n).toPrecision(2));
 
 type BudgetName = 'small' | 'medium' | 'full';
 
@@ -104,7 +101,7 @@ interface Done {
 
 const stage = {
   pretrain: { name: 'pretrain', args: ['pretrain', b.model, '--data', data, '--out', run, ...b.pretrain] },
-  probe: { name: 'linear probe', args: ['probe', run, '--data', data, '--blr', probeBlr(b.probeTrain), ...b.probe], resultDir: join(run, 'probe') },
+  probe: { name: 'linear probe', args: ['probe', run, '--data', data, '--blr', String(probeBlr(b.probeTrain)), ...b.probe], resultDir: join(run, 'probe') },
   partial: { name: 'partial fine-tuning (K = 1)', args: ['finetune', run, '--data', data, '--blocks', '1', ...b.tune], resultDir: join(run, 'finetune-blocks1') },
   full: { name: 'full fine-tuning', args: ['finetune', run, '--data', data, ...b.tune], resultDir: join(run, 'finetune') },
   scratch: {

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BUDGETS, createSweepView, isBudgetName, runSweep, sweepFiles, toVariants, withOverrides, type Budget, type BudgetOverrides } from '../../runtime/sweep/index.ts';
+import { BUDGET_FLAGS, BUDGETS, createSweepView, isBudgetName, runSweep, sweepFiles, toVariants, withOverrides, type Budget, type BudgetOverrides } from '../../runtime/sweep/index.ts';
 import { describeFlags } from '../args.ts';
 import { commandArgs, usageError } from '../prologue.ts';
 import type { Command } from '../command.ts';
@@ -79,9 +79,8 @@ export const sweepCommand: Command = {
     const budgetName = f.budget ?? 'tiny';
     if (!isBudgetName(budgetName)) return usage(io, `--budget must be tiny, small or full, found ${budgetName}`);
     const overrides: Record<string, number> = {};
-    const keys = { epochs: 'epochs', batch: 'batch', 'probe-epochs': 'probeEpochs', 'finetune-epochs': 'finetuneEpochs', limit: 'limit', 'test-limit': 'testLimit' } as const;
-    for (const [flag, key] of Object.entries(keys)) {
-      const text = f[flag as keyof typeof keys];
+    for (const [key, flag] of Object.entries(BUDGET_FLAGS)) {
+      const text = f[flag as keyof typeof f] as string | undefined;
       if (text === undefined) continue;
       const n = positiveInt(text);
       if (n === null) return usage(io, `--${flag} must be a positive integer, found ${text}`);

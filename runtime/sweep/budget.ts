@@ -29,6 +29,16 @@ export const BUDGETS: Readonly<Record<BudgetName, Budget>> = Object.freeze({
   full: { epochs: 10, batch: 128, probeEpochs: 90, finetuneEpochs: 2, limit: undefined, testLimit: undefined },
 });
 
+/** The command-line flag (without `--`) that overrides each budget field in `maec sweep`. */
+export const BUDGET_FLAGS: Readonly<Record<keyof Budget, string>> = Object.freeze({
+  epochs: 'epochs',
+  batch: 'batch',
+  probeEpochs: 'probe-epochs',
+  finetuneEpochs: 'finetune-epochs',
+  limit: 'limit',
+  testLimit: 'test-limit',
+});
+
 export function isBudgetName(s: string): s is BudgetName {
   return s === 'tiny' || s === 'small' || s === 'full';
 }

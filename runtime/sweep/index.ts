@@ -1,5 +1,5 @@
 /** Ablation sweeps: every variant of a model file pretrained, probed and fine-tuned, then tabulated. */
-export { BUDGETS, isBudgetName, withOverrides, type Budget, type BudgetName, type BudgetOverrides } from './budget.ts';
+export { BUDGET_FLAGS, BUDGETS, isBudgetName, withOverrides, type Budget, type BudgetName, type BudgetOverrides } from './budget.ts';
 export { createSweepView, sweepLine, sweepEta, type SweepCounts, type SweepView } from './progress.ts';
 export { runSweep, type SweepOptions, type SweepSummary } from './sweep.ts';
 export { toVariants, axesOf, folderName, type SweepVariant, type Axes } from './variant.ts';
