@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BUDGET_FLAGS, BUDGETS, createSweepView, isBudgetName, runSweep, sweepFiles, toVariants, withOverrides, type Budget, type BudgetOverrides } from '../../runtime/sweep/index.ts';
 import { describeFlags } from '../args.ts';
@@ -7,6 +7,7 @@ import type { Command } from '../command.ts';
 import { displayPath, formatDiagnostic } from '../compile/location.ts';
 import { compileFile } from '../compile/pipeline.ts';
 import { ModelChecker } from '../compile/typecheck.ts';
+import { writeFileAtomic } from '../../runtime/io/atomic.ts';
 import { EXIT, type ExitCode } from '../exit.ts';
 import type { Io } from '../io.ts';
 
@@ -106,7 +107,7 @@ export const sweepCommand: Command = {
     const clash = checkSettings(sweepFiles(dir).settings, settings);
     if (clash) return usage(io, `${displayPath(dir, io.cwd)} holds a sweep with other settings (${clash}); use the same flags to continue it, or another --out`);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(sweepFiles(dir).settings, `${JSON.stringify(settings, null, 2)}\n`);
+    await writeFileAtomic(sweepFiles(dir).settings, `${JSON.stringify(settings, null, 2)}\n`);
 
     io.out(`sweep of ${variants.length} variants from ${displayPath(path, io.cwd)} into ${displayPath(dir, io.cwd)}, ${workers} worker${workers === 1 ? '' : 's'}, budget ${budgetName}${Object.keys(overrides).length ? ' (overridden)' : ''}\n`);
     const t0 = performance.now();
