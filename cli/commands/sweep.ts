@@ -13,7 +13,7 @@ import type { Io } from '../io.ts';
 
 const FLAGS = {
   data: { kind: 'string', value: 'SRC', help: 'labelled dataset for every stage (required), e.g. fashion-mnist, synthetic:train=64,test=32' },
-  budget: { kind: 'string', value: 'NAME', help: 'tiny, small or full (default tiny); the flags below override parts of it' },
+  budget: { kind: 'string', value: 'NAME', help: 'tiny, small, medium or full (default tiny); the flags below override parts of it' },
   epochs: { kind: 'string', value: 'N', help: 'pretraining epochs' },
   batch: { kind: 'string', value: 'B', help: 'pretraining batch size' },
   'probe-epochs': { kind: 'string', value: 'N', help: 'linear-probe epochs' },
@@ -26,7 +26,7 @@ const FLAGS = {
   out: { kind: 'string', value: 'DIR', help: 'sweep folder (default sweeps/<model file name>)' },
 } as const;
 
-const HELP = `usage: maec sweep <ablation.ts> --data SRC [--budget tiny|small|full] [flags]
+const HELP = `usage: maec sweep <ablation.ts> --data SRC [--budget tiny|small|medium|full] [flags]
 
 Runs an ablation study: every spec the model file exports (grid(...) lists, arrays or records
 of specs) is pretrained, linear-probed and fine-tuned, each stage a 'maec' child process, with
@@ -78,7 +78,7 @@ export const sweepCommand: Command = {
     if (args.positionals.length !== 1) return usage(io, args.positionals.length === 0 ? 'missing <ablation.ts>' : `expected one model file, got ${args.positionals.length}`);
     if (f.data === undefined) return usage(io, 'missing --data SRC');
     const budgetName = f.budget ?? 'tiny';
-    if (!isBudgetName(budgetName)) return usage(io, `--budget must be tiny, small or full, found ${budgetName}`);
+    if (!isBudgetName(budgetName)) return usage(io, `--budget must be one of ${Object.keys(BUDGETS).join(', ')}, found ${budgetName}`);
     const overrides: Record<string, number> = {};
     for (const [key, flag] of Object.entries(BUDGET_FLAGS)) {
       const text = f[flag as keyof typeof f] as string | undefined;

@@ -18,7 +18,7 @@ test('usage errors exit with 2 and say what is wrong', async () => {
   const cases: [readonly string[], RegExp][] = [
     [['--data', TINY_DATA], /missing <ablation.ts>/],
     [[FIXTURE], /missing --data/],
-    [[FIXTURE, '--data', TINY_DATA, '--budget', 'huge'], /--budget must be tiny, small or full, found huge/],
+    [[FIXTURE, '--data', TINY_DATA, '--budget', 'huge'], /--budget must be one of tiny, small, medium, full, found huge/],
     [[FIXTURE, '--data', TINY_DATA, '--workers', '0'], /--workers must be a positive integer, found 0/],
     [[FIXTURE, '--data', TINY_DATA, '--epochs', '1.5'], /--epochs must be a positive integer/],
     [[FIXTURE, '--data', TINY_DATA, '--bogus'], /unknown flag --bogus/],
