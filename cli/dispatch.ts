@@ -27,7 +27,8 @@ export function topHelp(commands: readonly Command[]): string {
 
 /**
  * Runs the command named by argv[0] from the table. No command, or `--help`, prints the
- * top-level help; an unknown command is a usage error (exit 2).
+ * top-level help; an unknown command is a usage error (exit 2); an exception a command did
+ * not turn into a message exits 1 with its stack.
  *
  * Example: `dispatch(['compile', 'models/mae-vit-b16.ts'], COMMANDS, io)`.
  */
@@ -42,5 +43,11 @@ export async function dispatch(argv: readonly string[], commands: readonly Comma
     io.err(`maec: unknown command ${name}; commands: ${commands.map((c) => c.name).join(', ')}\n`);
     return EXIT.usage;
   }
-  return command.run(rest, io);
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    // Commands report what the user can fix themselves; anything else is a bug, shown with its stack.
+    io.err(`maec ${name}: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return EXIT.modelError;
+  }
 }

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildClassifier, FINETUNE_CLASSIFIER } from '../../compiler/build/classifier.ts';
 import type { MaeSpec } from '../../dsl/index.ts';
-import { AUGMENTS, openDataset, type Augment } from '../../runtime/data/index.ts';
+import { AUGMENTS, checkCompatibility, openDataset, type Augment } from '../../runtime/data/index.ts';
 import { BACKENDS, useBackend, type BackendName } from '../../runtime/backend.ts';
 import { classifierStart } from '../../runtime/eval/classifier-params.ts';
 import { FINETUNE_DEFAULTS, type FinetuneConfig } from '../../runtime/eval/finetune.ts';
@@ -147,6 +147,8 @@ export const finetuneCommand: Command = {
       return fail(io, (e as Error).message);
     }
     if (dataset.numClasses === null) return fail(io, `${f.data} has no labels; fine-tuning needs a labelled dataset`);
+    const incompatible = checkCompatibility(dataset, { channels: spec.image.channels, imageSize: spec.image.size });
+    if (incompatible) return fail(io, `${incompatible.code} ${incompatible.message}`);
 
     const mode = f.scratch ? 'scratch' : p.blocks > 0 ? `finetune-blocks${p.blocks}` : 'finetune';
     const outDir = f.out !== undefined ? resolve(io.cwd, f.out) : f.scratch ? resolve(io.cwd, 'runs', 'scratch') : outDirFor(checkpointPath(target), mode);

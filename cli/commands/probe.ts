@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { buildGraph } from '../../compiler/build/mae.ts';
 import { BACKENDS, useBackend, type BackendName } from '../../runtime/backend.ts';
-import { openDataset } from '../../runtime/data/index.ts';
+import { checkCompatibility, openDataset } from '../../runtime/data/index.ts';
 import { confusionOf } from '../../runtime/eval/confusion.ts';
 import { extractFeatures, POOLINGS, type Pooling } from '../../runtime/eval/features.ts';
 import { metricsLog } from '../../runtime/eval/metrics-log.ts';
@@ -113,6 +113,11 @@ export const probeCommand: Command = {
     }
     if (dataset.numClasses === null) {
       io.err(`maec probe: ${f.data} has no labels; a probe needs a labelled dataset\n`);
+      return EXIT.modelError;
+    }
+    const incompatible = checkCompatibility(dataset, { channels: pretrained.spec.image.channels, imageSize: pretrained.spec.image.size });
+    if (incompatible) {
+      io.err(`maec probe: ${incompatible.code} ${incompatible.message}\n`);
       return EXIT.modelError;
     }
     const outDir = f.out !== undefined ? resolve(io.cwd, f.out) : f.scratch ? resolve(io.cwd, 'runs', 'scratch-probe') : outDirFor(checkpointPath(runArg), 'probe');

@@ -1,4 +1,4 @@
-/** The check a trainer runs before its first step: can this dataset feed this model? */
+/** The check pretraining, probing and fine-tuning run before their first batch: can this dataset feed this model? */
 import { DataError } from './errors.ts';
 import type { Dataset } from './types.ts';
 
@@ -8,6 +8,11 @@ import type { Dataset } from './types.ts';
  * A different image size is fine (bilinear resize) and not reported.
  */
 export function checkCompatibility(dataset: Dataset, model: { readonly channels: number; readonly imageSize: number }): DataError | undefined {
+  const problem = incompatibility(dataset, model);
+  return problem && new DataError(problem.code, `${problem.message} (model: ${model.channels} channel(s), ${model.imageSize}x${model.imageSize})`);
+}
+
+function incompatibility(dataset: Dataset, model: { readonly channels: number; readonly imageSize: number }): DataError | undefined {
   if (model.channels !== 1 && model.channels !== 3) {
     return new DataError('DATA005', `model channels must be 1 or 3 to take image data, found ${model.channels}`);
   }

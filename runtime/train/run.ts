@@ -57,7 +57,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   const graph = buildGraph(o.spec);
   const meta = graph.meta;
   const incompatible = checkCompatibility(o.dataset, { channels: meta.channels, imageSize: meta.imageSize });
-  if (incompatible) throw new TrainError('TRAIN004', `${incompatible.message} (model: ${meta.channels} channel(s), ${meta.imageSize}x${meta.imageSize})`);
+  if (incompatible) throw new TrainError('TRAIN004', incompatible.message);
 
   const initRng = Rng.fromSeed(o.hyper.seed);
   const init = initialParams(graph.params, initRng);

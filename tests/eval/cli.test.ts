@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +53,17 @@ test('probe --scratch probes the spec\'s encoder at random init, with no checkpo
   const missing = await call(probeCommand, '--scratch', join(run, 'nope.json'), '--data', SYNTH);
   assert.equal(missing.code, 2);
   assert.match(missing.err, /no such file .*nope\.json/);
+});
+
+test('a model whose channels the data cannot fill is exit 1 before any batch, in probe and in finetune', async () => {
+  const spec = JSON.parse(readFileSync(join(run, 'spec.json'), 'utf8'));
+  const twoChannels = join(run, 'two-channels.json');
+  writeFileSync(twoChannels, JSON.stringify({ ...spec, image: { ...spec.image, channels: 2 } }));
+  for (const cmd of [probeCommand, finetuneCommand]) {
+    const r = await call(cmd, '--scratch', twoChannels, '--data', SYNTH, '--epochs', '1', '--warmup', '0', '--out', join(run, `two-channels-${cmd.name}`));
+    assert.equal(r.code, 1, cmd.name);
+    assert.match(r.err, new RegExp(`^maec ${cmd.name}: DATA005 model channels must be 1 or 3 to take image data, found 2 \\(model: 2 channel\\(s\\), 16x16\\)`, 'm'));
+  }
 });
 
 test('probe --pool mean records its pooling in result.json', async () => {

@@ -38,3 +38,10 @@ test('an unknown command is a usage error that lists the commands', async () => 
   assert.equal(await dispatch(['compil'], table, io), 2);
   assert.equal(io.stderr.join(''), 'maec: unknown command compil; commands: compile, pretrain\n');
 });
+
+test('an exception a command did not turn into a message exits 1 with the command, the message and its stack', async () => {
+  const throwing: readonly Command[] = [{ name: 'probe', summary: 's', help: 'h', run: async () => { throw new Error('kernel exploded'); } }];
+  const io = bufferIo('/');
+  assert.equal(await dispatch(['probe'], throwing, io), 1);
+  assert.match(io.stderr.join(''), /^maec probe: unexpected error: Error: kernel exploded\n\s+at /);
+});
