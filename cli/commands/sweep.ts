@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BUDGET_FLAGS, BUDGETS, createSweepView, isBudgetName, runSweep, sweepFiles, toVariants, withOverrides, type Budget, type BudgetOverrides } from '../../runtime/sweep/index.ts';
+import { BUDGET_FLAGS, BUDGETS, createSweepView, isBudgetName, runSweep, sweepFiles, toVariants, withControls, withOverrides, type Budget, type BudgetOverrides } from '../../runtime/sweep/index.ts';
 import { describeFlags } from '../args.ts';
 import { commandArgs, usageError } from '../prologue.ts';
 import type { Command } from '../command.ts';
@@ -23,6 +23,7 @@ const FLAGS = {
   workers: { kind: 'string', value: 'N', help: 'variants run in parallel, each stage a child process (default 1)' },
   seed: { kind: 'string', value: 'S', help: 'seed of every stage (default 0)' },
   backend: { kind: 'string', value: 'NAME', help: 'tensorflow, wasm or cpu, passed to every stage' },
+  'no-control': { kind: 'boolean', help: 'leave out the no-pretraining control row' },
   out: { kind: 'string', value: 'DIR', help: 'sweep folder (default sweeps/<model file name>)' },
 } as const;
 
@@ -35,6 +36,11 @@ of specs) is pretrained, linear-probed and fine-tuned, each stage a 'maec' child
 ${Object.entries(BUDGETS)
   .map(([n, b]) => `  ${n.padEnd(5)}  pretrain ${b.epochs} epochs (batch ${b.batch}), probe ${b.probeEpochs}, fine-tune ${b.finetuneEpochs}; ${b.limit ?? 'all'} train / ${b.testLimit ?? 'all'} test images`)
   .join('\n')}
+
+The sweep adds a control of its own, 'no pretraining': the same probe and fine-tuning of the
+variants' encoder at its random initialisation (one per distinct encoder), in folder
+no-pretraining/. It costs no pretraining, and it is what every variant has to beat: at a budget
+too small for pretraining to matter the variants sit at the control's numbers.
 
 The sweep folder receives one folder per variant (spec.json, run/ with the pretraining run and
 its probe/ and finetune/ results, a log per stage, result.json when finished, error.log when a
@@ -101,6 +107,8 @@ export const sweepCommand: Command = {
       return EXIT.modelError;
     }
     const variants = toVariants(compiled.specs);
+    const entries = f['no-control'] === true ? variants : withControls(variants);
+    const controls = entries.length - variants.length;
     const stem = path.replace(/^.*[\\/]/, '').replace(/\.(ts|mts)$/, '');
     const dir = resolve(io.cwd, f.out ?? `sweeps/${stem}`);
     const settings: Settings = { data: f.data, budget: withOverrides(BUDGETS[budgetName], overrides as BudgetOverrides), seed };
@@ -109,10 +117,10 @@ export const sweepCommand: Command = {
     mkdirSync(dir, { recursive: true });
     await writeFileAtomic(sweepFiles(dir).settings, `${JSON.stringify(settings, null, 2)}\n`);
 
-    io.out(`sweep of ${variants.length} variants from ${displayPath(path, io.cwd)} into ${displayPath(dir, io.cwd)}, ${workers} worker${workers === 1 ? '' : 's'}, budget ${budgetName}${Object.keys(overrides).length ? ' (overridden)' : ''}\n`);
+    io.out(`sweep of ${variants.length} variants${controls > 0 ? ` and ${controls === 1 ? 'a no-pretraining control' : `${controls} no-pretraining controls`}` : ''} from ${displayPath(path, io.cwd)} into ${displayPath(dir, io.cwd)}, ${workers} worker${workers === 1 ? '' : 's'}, budget ${budgetName}${Object.keys(overrides).length ? ' (overridden)' : ''}\n`);
     const t0 = performance.now();
     const summary = await runSweep({
-      variants,
+      entries,
       dir,
       title: stem,
       stages: { data: settings.data, budget: settings.budget, seed, backend: f.backend },
@@ -123,7 +131,7 @@ export const sweepCommand: Command = {
     });
     const files = sweepFiles(dir);
     io.out(
-      `${summary.rows.length - summary.failed}/${summary.rows.length} variants finished (${summary.skipped} skipped as already done), ${summary.failed} failed, in ${((performance.now() - t0) / 1000).toFixed(0)}s\n` +
+      `${summary.rows.length - summary.failed}/${summary.rows.length} finished (${summary.skipped} skipped as already done), ${summary.failed} failed, in ${((performance.now() - t0) / 1000).toFixed(0)}s\n` +
         `wrote ${[files.csv, files.markdown, ...summary.plots].map((p) => displayPath(p, io.cwd)).join(', ')}\n`,
     );
     return summary.failed > 0 ? EXIT.modelError : EXIT.ok;

@@ -11,6 +11,8 @@
  *   sweeps/NAME/<variant>/result.json    written last: the variant is finished
  *   sweeps/NAME/<variant>/error.log      the failed stage's command and output tail
  *   sweeps/NAME/<variant>/<stage>.log    each stage's full output
+ *   sweeps/NAME/no-pretraining/          the control: spec.json, probe/ and finetune/ (no run/),
+ *                                        logs and result.json as a variant's
  */
 import { join } from 'node:path';
 
@@ -29,19 +31,21 @@ export interface VariantPaths {
   log(stage: string): string;
 }
 
-export function variantPaths(sweepDir: string, folder: string): VariantPaths {
+/** A variant's files; a control (`kind` 'control') has no pretraining run, so its stages sit in its folder. */
+export function variantPaths(sweepDir: string, folder: string, kind: 'variant' | 'control' = 'variant'): VariantPaths {
   const dir = join(sweepDir, folder);
   const run = join(dir, 'run');
+  const evals = kind === 'control' ? dir : run;
   return {
     dir,
     spec: join(dir, 'spec.json'),
     run,
     checkpoint: join(run, 'checkpoint.safetensors'),
     pretrainDone: join(dir, 'pretrain.json'),
-    probe: join(run, 'probe'),
-    probeResult: join(run, 'probe', 'result.json'),
-    finetune: join(run, 'finetune'),
-    finetuneResult: join(run, 'finetune', 'result.json'),
+    probe: join(evals, 'probe'),
+    probeResult: join(evals, 'probe', 'result.json'),
+    finetune: join(evals, 'finetune'),
+    finetuneResult: join(evals, 'finetune', 'result.json'),
     result: join(dir, 'result.json'),
     errorLog: join(dir, 'error.log'),
     log: (stage) => join(dir, `${stage}.log`),

@@ -1,11 +1,12 @@
 /**
  * The sweep's figures as vega-lite specs (pure): accuracy against mask ratio for both
  * protocols when the sweep varies the mask ratio (Figure 5), and a bar chart for each other
- * axis that varies (Table 1). Only finished variants are plotted.
+ * axis that varies (Table 1); the no-pretraining control appears in each as a reference.
+ * Only finished entries are plotted.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { Row } from './table.ts';
-import { AXIS_COLUMNS, type Axes } from './variant.ts';
+import { AXIS_COLUMNS, type Axes, type SweepVariant } from './variant.ts';
 
 export interface Plot {
   /** The file name without `.png`. */
@@ -20,34 +21,47 @@ interface Point {
   readonly accuracy: number;
   /** The settings of every axis but the mask ratio: one line per series in the mask-ratio plot. */
   readonly series: string;
+  readonly pretraining: 'MAE' | 'none';
 }
 
-function seriesOf(r: Row): string {
-  return AXIS_COLUMNS.filter(([key]) => key !== 'maskRatio').map(([key]) => String(r.variant.axes[key])).join(',');
+type Done = Row & { readonly result: NonNullable<Row['result']> };
+type DoneVariant = Done & { readonly entry: SweepVariant };
+
+const finished = (rows: readonly Row[]): Done[] => rows.filter((r): r is Done => r.result !== undefined);
+const finishedVariants = (rows: readonly Row[]): DoneVariant[] => finished(rows).filter((r): r is DoneVariant => r.entry.kind === 'variant');
+const finishedControls = (rows: readonly Row[]): Done[] => finished(rows).filter((r) => r.entry.kind === 'control');
+
+function seriesOf(v: SweepVariant): string {
+  return AXIS_COLUMNS.filter(([key]) => key !== 'maskRatio').map(([key]) => String(v.axes[key])).join(',');
 }
 
-/** The axes along which the finished rows take more than one value, in column order. */
+/** The axes along which the finished variants take more than one value, in column order. */
 export function varyingAxes(rows: readonly Row[]): (keyof Axes)[] {
-  const done = rows.filter((r) => r.result);
-  return AXIS_COLUMNS.map(([key]) => key).filter((key) => new Set(done.map((r) => r.variant.axes[key])).size > 1);
+  const done = finishedVariants(rows);
+  return AXIS_COLUMNS.map(([key]) => key).filter((key) => new Set(done.map((r) => r.entry.axes[key])).size > 1);
 }
 
-function points(rows: readonly Row[], x: (r: Row) => string | number): Point[] {
-  return rows.flatMap((r) =>
-    r.result
-      ? [
-          { variant: r.variant.name, x: x(r), protocol: 'linear probe' as const, accuracy: 100 * r.result.probeTop1, series: seriesOf(r) },
-          { variant: r.variant.name, x: x(r), protocol: 'fine-tune' as const, accuracy: 100 * r.result.finetuneTop1, series: seriesOf(r) },
-        ]
-      : [],
-  );
+function points<R extends Done>(rows: readonly R[], x: (r: R) => string | number): Point[] {
+  return rows.flatMap((r) => {
+    const common = { variant: r.entry.name, x: x(r), series: r.entry.kind === 'variant' ? seriesOf(r.entry) : r.entry.name, pretraining: r.entry.kind === 'variant' ? ('MAE' as const) : ('none' as const) };
+    return [
+      { ...common, protocol: 'linear probe' as const, accuracy: 100 * r.result.probeTop1 },
+      { ...common, protocol: 'fine-tune' as const, accuracy: 100 * r.result.finetuneTop1 },
+    ];
+  });
 }
 
 const color = { field: 'protocol', type: 'nominal', title: 'protocol' } as const;
 const accuracy = { field: 'accuracy', type: 'quantitative', title: 'top-1 (%)' } as const;
+/** Keeps the top and bottom lines (often the control's) off the plot's edges. */
+const yScale = { zero: false, padding: 12 } as const;
 
-/** Figure 5: one line per protocol (when other axes vary too, one line per other setting). */
+/**
+ * Figure 5: one line per protocol (when other axes vary too, one line per other setting), and
+ * the control's accuracy as a dashed horizontal rule per protocol, labelled with its name.
+ */
 function maskRatioPlot(rows: readonly Row[], title: string): Plot {
+  const controls = points(finishedControls(rows), () => 0);
   return {
     name: 'accuracy-vs-mask-ratio',
     spec: {
@@ -56,25 +70,41 @@ function maskRatioPlot(rows: readonly Row[], title: string): Plot {
       width: 360,
       height: 240,
       background: 'white',
-      data: { values: points(rows, (r) => r.variant.axes.maskRatio) },
-      mark: { type: 'line', point: true },
-      encoding: {
-        x: { field: 'x', type: 'quantitative', title: 'mask ratio', scale: { domain: [0, 1] } },
-        y: { ...accuracy, scale: { zero: false } },
-        color,
-        detail: { field: 'series', type: 'nominal' },
-      },
+      layer: [
+        {
+          data: { values: points(finishedVariants(rows), (r) => r.entry.axes.maskRatio) },
+          mark: { type: 'line', point: true },
+          encoding: {
+            x: { field: 'x', type: 'quantitative', title: 'mask ratio', scale: { domain: [0, 1] } },
+            y: { ...accuracy, scale: yScale },
+            color,
+            detail: { field: 'series', type: 'nominal' },
+          },
+        },
+        ...(controls.length > 0
+          ? [
+              { data: { values: controls }, mark: { type: 'rule', strokeDash: [5, 4] }, encoding: { y: { ...accuracy, scale: yScale }, color } },
+              {
+                data: { values: controls },
+                mark: { type: 'text', align: 'right', baseline: 'bottom', dy: -2, x: 'width' },
+                encoding: { y: { ...accuracy, scale: yScale }, text: { field: 'series' }, color },
+              },
+            ]
+          : []),
+      ],
     } as TopLevelSpec,
   };
 }
 
 /**
- * Bars for one axis, grouped by protocol. The x label is the axis value when it names one
- * variant; when several variants share it (another axis varies too) it is the variant name.
+ * Bars for one axis, grouped by protocol, then the control's bars. The x label is the axis
+ * value when it names one variant; when several variants share it (another axis varies too)
+ * it is the variant name.
  */
 function barPlot(rows: readonly Row[], key: keyof Axes, header: string, title: string): Plot {
-  const done = rows.filter((r) => r.result);
-  const unique = new Set(done.map((r) => String(r.variant.axes[key]))).size === done.length;
+  const done = finishedVariants(rows);
+  const unique = new Set(done.map((r) => String(r.entry.axes[key]))).size === done.length;
+  const label = (r: Done) => (r.entry.kind === 'variant' && unique ? String(r.entry.axes[key]) : r.entry.name);
   return {
     name: `accuracy-by-${header.replace(/ /g, '-')}`,
     spec: {
@@ -83,13 +113,14 @@ function barPlot(rows: readonly Row[], key: keyof Axes, header: string, title: s
       width: { step: 28 },
       height: 240,
       background: 'white',
-      data: { values: points(done, (r) => (unique ? String(r.variant.axes[key]) : r.variant.name)) },
+      data: { values: points([...done, ...finishedControls(rows)], label) },
       mark: 'bar',
       encoding: {
         x: { field: 'x', type: 'nominal', title: unique ? header : 'variant', sort: null, axis: { labelAngle: -30 } },
         xOffset: { field: 'protocol' },
         y: accuracy,
         color,
+        opacity: { field: 'pretraining', type: 'ordinal', title: 'pretraining', scale: { domain: ['MAE', 'none'], range: [1, 0.45] } },
       },
     } as TopLevelSpec,
   };

@@ -1,14 +1,15 @@
 /**
  * One variant through its three stages: pretrain, linear probe, fine-tune, each a child
- * process. Every stage that already finished (its result file exists) is skipped, so an
- * interrupted sweep continues; a variant whose result.json exists is not touched at all.
+ * process; a control runs the last two on its spec at random init. Every stage that already
+ * finished (its result file exists) is skipped, so an interrupted sweep continues; an entry
+ * whose result.json exists is not touched at all.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { runMaec, type ChildResult } from './child.ts';
 import type { VariantPaths } from './layout.ts';
 import { finetuneArgs, pretrainArgs, probeArgs, type StageOptions } from './stages.ts';
-import type { SweepVariant } from './variant.ts';
+import type { SweepEntry } from './variant.ts';
 
 export type Stage = 'pretrain' | 'probe' | 'finetune';
 
@@ -17,7 +18,7 @@ export interface VariantResult {
   readonly name: string;
   readonly probeTop1: number;
   readonly finetuneTop1: number;
-  /** Wall-clock of the pretraining process(es), start-up included. */
+  /** Wall-clock of the pretraining process(es), start-up included; 0 for a control. */
   readonly pretrainSeconds: number;
   readonly probeSeconds: number;
   readonly finetuneSeconds: number;
@@ -29,7 +30,7 @@ export type VariantOutcome =
   | { readonly kind: 'failed'; readonly stage: Stage; readonly code: number; readonly seconds: number };
 
 export interface VariantJob {
-  readonly variant: SweepVariant;
+  readonly entry: SweepEntry;
   readonly paths: VariantPaths;
   readonly options: StageOptions;
   /** The directory stages run in (relative paths in logs are relative to it). */
@@ -59,21 +60,22 @@ function seconds(path: string): number {
 
 /** Runs whatever the variant still lacks; writes error.log if a stage fails. */
 export async function runVariant(job: VariantJob): Promise<VariantOutcome> {
-  const { paths: p, variant } = job;
+  const { paths: p, entry } = job;
+  const control = entry.kind === 'control';
   const finished = readFinished(p);
   if (finished) return { kind: 'skipped', result: finished };
   const t0 = performance.now();
   mkdirSync(p.dir, { recursive: true });
   rmSync(p.errorLog, { force: true });
-  await writeFileAtomic(p.spec, `${JSON.stringify(variant.spec, null, 2)}\n`);
+  await writeFileAtomic(p.spec, `${JSON.stringify(entry.spec, null, 2)}\n`);
 
   const failed = async (stage: Stage, r: ChildResult): Promise<VariantOutcome> => {
-    const text = `variant ${variant.name}: stage ${stage} failed with exit status ${r.code} after ${r.seconds.toFixed(1)}s\nfull output: ${p.log(stage)}\n\n${r.tail}`;
+    const text = `${entry.kind} ${entry.name}: stage ${stage} failed with exit status ${r.code} after ${r.seconds.toFixed(1)}s\nfull output: ${p.log(stage)}\n\n${r.tail}`;
     await writeFileAtomic(p.errorLog, text.endsWith('\n') ? text : `${text}\n`);
     return { kind: 'failed', stage, code: r.code, seconds: (performance.now() - t0) / 1000 };
   };
 
-  if (!existsSync(p.pretrainDone)) {
+  if (!control && !existsSync(p.pretrainDone)) {
     const resume = existsSync(p.checkpoint);
     // A run folder without a checkpoint holds nothing to continue, and pretrain refuses a used folder.
     if (!resume) rmSync(p.run, { recursive: true, force: true });
@@ -85,19 +87,19 @@ export async function runVariant(job: VariantJob): Promise<VariantOutcome> {
   }
   if (!existsSync(p.probeResult)) {
     job.onStage?.('probe');
-    const r = await runMaec(probeArgs(p, job.options), job.cwd, p.log('probe'));
+    const r = await runMaec(probeArgs(p, job.options, control), job.cwd, p.log('probe'));
     if (r.code !== 0 || !existsSync(p.probeResult)) return failed('probe', r);
   }
   if (!existsSync(p.finetuneResult)) {
     job.onStage?.('finetune');
-    const r = await runMaec(finetuneArgs(p, job.options), job.cwd, p.log('finetune'));
+    const r = await runMaec(finetuneArgs(p, job.options, control), job.cwd, p.log('finetune'));
     if (r.code !== 0 || !existsSync(p.finetuneResult)) return failed('finetune', r);
   }
   const result: VariantResult = {
-    name: variant.name,
+    name: entry.name,
     probeTop1: top1(p.probeResult),
     finetuneTop1: top1(p.finetuneResult),
-    pretrainSeconds: seconds(p.pretrainDone),
+    pretrainSeconds: control ? 0 : seconds(p.pretrainDone),
     probeSeconds: seconds(p.probeResult),
     finetuneSeconds: seconds(p.finetuneResult),
   };

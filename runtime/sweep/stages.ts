@@ -42,14 +42,23 @@ function evalLimits(b: Budget): string[] {
   return [...(b.limit !== undefined ? ['--train-limit', String(b.limit)] : []), ...(b.testLimit !== undefined ? ['--test-limit', String(b.testLimit)] : [])];
 }
 
-export function probeArgs(p: VariantPaths, o: StageOptions): string[] {
-  const b = o.budget;
-  const blr = probeBlr(b.limit ?? DEFAULT_TRAIN);
-  return ['probe', p.run, ...common(o), '--out', p.probe, '--epochs', String(b.probeEpochs), '--warmup', warmup(b.probeEpochs), '--blr', String(blr), '--batch', '256', ...evalLimits(b)];
+/** What the evaluation stages start from: the pretrained run, or (a control) the spec at random init. */
+function source(p: VariantPaths, scratch: boolean): string[] {
+  return scratch ? ['--scratch', p.spec] : [p.run];
 }
 
-/** Full fine-tuning; `--resume` continues from its last finished epoch if it was interrupted. */
-export function finetuneArgs(p: VariantPaths, o: StageOptions): string[] {
+/** The linear probe of the pretrained encoder, or with `scratch` of the spec's encoder at random init. */
+export function probeArgs(p: VariantPaths, o: StageOptions, scratch = false): string[] {
   const b = o.budget;
-  return ['finetune', p.run, ...common(o), '--out', p.finetune, '--epochs', String(b.finetuneEpochs), '--warmup', warmup(b.finetuneEpochs), '--batch', '64', '--resume', ...evalLimits(b)];
+  const blr = probeBlr(b.limit ?? DEFAULT_TRAIN);
+  return ['probe', ...source(p, scratch), ...common(o), '--out', p.probe, '--epochs', String(b.probeEpochs), '--warmup', warmup(b.probeEpochs), '--blr', String(blr), '--batch', '256', ...evalLimits(b)];
+}
+
+/**
+ * Full fine-tuning of the pretrained encoder, or with `scratch` of the spec from random init;
+ * `--resume` continues an interrupted run where its last checkpoint left it.
+ */
+export function finetuneArgs(p: VariantPaths, o: StageOptions, scratch = false): string[] {
+  const b = o.budget;
+  return ['finetune', ...source(p, scratch), ...common(o), '--out', p.finetune, '--epochs', String(b.finetuneEpochs), '--warmup', warmup(b.finetuneEpochs), '--batch', '64', '--resume', ...evalLimits(b)];
 }

@@ -1,7 +1,7 @@
 /**
- * A whole sweep: every variant through its stages on a pool of workers, then the results
- * table and the plots. Finished variants are skipped; failed ones are reported and the rest
- * go on.
+ * A whole sweep: every variant (and the no-pretraining control) through its stages on a pool
+ * of workers, then the results table and the plots. Finished entries are skipped; failed ones
+ * are reported and the rest go on.
  */
 import { mkdirSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -14,10 +14,11 @@ import { renderPng } from './render.ts';
 import { runVariant, type VariantOutcome } from './run-variant.ts';
 import type { StageOptions } from './stages.ts';
 import { toCsv, toMarkdown, type Row } from './table.ts';
-import type { SweepVariant } from './variant.ts';
+import type { SweepEntry } from './variant.ts';
 
 export interface SweepOptions {
-  readonly variants: readonly SweepVariant[];
+  /** The variants, then the controls (see withControls). */
+  readonly entries: readonly SweepEntry[];
   readonly dir: string;
   readonly title: string;
   readonly stages: StageOptions;
@@ -41,43 +42,43 @@ export async function runSweep(o: SweepOptions): Promise<SweepSummary> {
   const durations: number[] = [];
   let done = 0;
   let failed = 0;
-  const show = () => o.view.show({ total: o.variants.length, done, failed, running, durations, workers: o.workers });
+  const show = () => o.view.show({ total: o.entries.length, done, failed, running, durations, workers: o.workers });
   const shown = (path: string) => relative(o.cwd, path) || '.';
 
-  const outcomes = await runPool(o.variants, o.workers, async (variant): Promise<VariantOutcome> => {
-    const paths = variantPaths(o.dir, variant.dir);
+  const outcomes = await runPool(o.entries, o.workers, async (entry): Promise<VariantOutcome> => {
+    const paths = variantPaths(o.dir, entry.dir, entry.kind);
     const outcome = await runVariant({
-      variant,
+      entry,
       paths,
       options: o.stages,
       cwd: o.cwd,
       onStage: (stage) => {
-        running.set(variant.name, stage);
+        running.set(entry.name, stage);
         show();
       },
     });
-    running.delete(variant.name);
+    running.delete(entry.name);
     if (outcome.kind === 'failed') {
       failed++;
-      o.view.note(`FAILED ${variant.name}: ${outcome.stage} exited with ${outcome.code}; see ${shown(paths.errorLog)}`);
+      o.view.note(`FAILED ${entry.name}: ${outcome.stage} exited with ${outcome.code}; see ${shown(paths.errorLog)}`);
     } else {
       done++;
-      if (outcome.kind === 'skipped') o.view.note(`skipped ${variant.name}: already finished (${shown(paths.result)})`);
+      if (outcome.kind === 'skipped') o.view.note(`skipped ${entry.name}: already finished (${shown(paths.result)})`);
       else {
         durations.push(outcome.seconds);
-        o.view.note(`finished ${variant.name} in ${outcome.seconds.toFixed(0)}s: linear probe ${(100 * outcome.result.probeTop1).toFixed(1)}%, fine-tune ${(100 * outcome.result.finetuneTop1).toFixed(1)}%`);
+        o.view.note(`finished ${entry.name} in ${outcome.seconds.toFixed(0)}s: linear probe ${(100 * outcome.result.probeTop1).toFixed(1)}%, fine-tune ${(100 * outcome.result.finetuneTop1).toFixed(1)}%`);
       }
     }
     show();
     return outcome;
   });
 
-  const rows: Row[] = o.variants.map((variant, i) => {
+  const rows: Row[] = o.entries.map((entry, i) => {
     const out = outcomes[i];
-    if (out === undefined || out instanceof Error) return { variant, status: 'failed', result: undefined };
-    return out.kind === 'failed' ? { variant, status: 'failed', result: undefined } : { variant, status: 'done', result: out.result };
+    if (out === undefined || out instanceof Error) return { entry, status: 'failed', result: undefined };
+    return out.kind === 'failed' ? { entry, status: 'failed', result: undefined } : { entry, status: 'done', result: out.result };
   });
-  for (const [i, out] of outcomes.entries()) if (out instanceof Error) o.view.note(`FAILED ${o.variants[i]!.name}: ${out.message}`);
+  for (const [i, out] of outcomes.entries()) if (out instanceof Error) o.view.note(`FAILED ${o.entries[i]!.name}: ${out.message}`);
   const plots = await writeResults(o, rows);
   return { rows, failed: rows.filter((r) => r.status === 'failed').length, skipped: outcomes.filter((x) => !(x instanceof Error) && x.kind === 'skipped').length, plots };
 }
@@ -104,7 +105,13 @@ function markdownReport(o: SweepOptions, rows: readonly Row[], plots: readonly s
 \`${o.command}\`
 
 Data \`${o.stages.data}\`; budget per variant: pretrain ${b.epochs} epochs at batch ${b.batch} on ${all(b.limit)} train images,
-linear probe ${b.probeEpochs} epochs, fine-tune ${b.finetuneEpochs} epochs; scored on ${all(b.testLimit)} test images. Top-1 in %.
+linear probe ${b.probeEpochs} epochs, fine-tune ${b.finetuneEpochs} epochs; scored on ${all(b.testLimit)} test images. Top-1 in %.${
+    o.entries.some((e) => e.kind === 'control')
+      ? `
+Rows of kind \`control\` (no pretraining) run the same probe and fine-tuning on the variants' encoder at its
+random initialisation: what pretraining has to beat.`
+      : ''
+  }
 
 ${toMarkdown(rows)}
 ${plots.map((p) => `![${p}](${p})`).join('\n')}

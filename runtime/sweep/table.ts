@@ -1,15 +1,16 @@
 /**
  * The sweep's results as a table: one row per variant, its axes, both accuracies, the
- * pretraining wall-clock and the compiler's cost figures; printed as CSV and as markdown.
- * Pure: rows in, text out.
+ * pretraining wall-clock and the compiler's cost figures; then the no-pretraining control,
+ * whose axes and costs are empty because it has no pretraining. Printed as CSV and as
+ * markdown. Pure: rows in, text out.
  */
 import type { VariantResult } from './run-variant.ts';
-import { AXIS_COLUMNS, type SweepVariant } from './variant.ts';
+import { AXIS_COLUMNS, type SweepEntry, type SweepVariant } from './variant.ts';
 
 export type RowStatus = 'done' | 'failed' | 'not run';
 
 export interface Row {
-  readonly variant: SweepVariant;
+  readonly entry: SweepEntry;
   readonly status: RowStatus;
   readonly result: VariantResult | undefined;
 }
@@ -24,15 +25,25 @@ interface Column {
 
 const pct = (x: number | undefined) => (x === undefined ? '-' : `${(100 * x).toFixed(1)}`);
 
+/** A column that only variants fill: raw and formatted value of a variant; a control's cell is empty. */
+function variantColumn<T extends string | number | boolean>(header: string, raw: (v: SweepVariant, r: Row) => T | undefined, md: (x: T) => string = String): Column {
+  const value = (r: Row) => (r.entry.kind === 'variant' ? raw(r.entry, r) : undefined);
+  return { header, csv: value, md: (r) => {
+    const x = value(r);
+    return x === undefined ? '-' : md(x);
+  } };
+}
+
 const COLUMNS: readonly Column[] = [
-  { header: 'variant', csv: (r) => r.variant.name, md: (r) => `\`${r.variant.name}\`` },
-  ...AXIS_COLUMNS.map(([key, header]): Column => ({ header, csv: (r) => r.variant.axes[key], md: (r) => String(r.variant.axes[key]) })),
+  { header: 'variant', csv: (r) => r.entry.name, md: (r) => (r.entry.kind === 'control' ? `**${r.entry.name}**` : `\`${r.entry.name}\``) },
+  { header: 'kind', csv: (r) => r.entry.kind, md: (r) => r.entry.kind },
+  ...AXIS_COLUMNS.map(([key, header]) => variantColumn(header, (v) => v.axes[key])),
   { header: 'status', csv: (r) => r.status, md: (r) => r.status },
   { header: 'linear probe top-1', csv: (r) => r.result?.probeTop1, md: (r) => pct(r.result?.probeTop1) },
   { header: 'fine-tune top-1', csv: (r) => r.result?.finetuneTop1, md: (r) => pct(r.result?.finetuneTop1) },
-  { header: 'pretrain seconds', csv: (r) => (r.result ? +r.result.pretrainSeconds.toFixed(1) : undefined), md: (r) => (r.result ? r.result.pretrainSeconds.toFixed(0) : '-') },
-  { header: 'GFLOPs per image', csv: (r) => +r.variant.gflops.toPrecision(4), md: (r) => r.variant.gflops.toPrecision(3) },
-  { header: 'speedup vs symmetric', csv: (r) => +r.variant.speedup.toFixed(3), md: (r) => `${r.variant.speedup.toFixed(2)}x` },
+  variantColumn('pretrain seconds', (_, r) => (r.result ? +r.result.pretrainSeconds.toFixed(1) : undefined), (x) => x.toFixed(0)),
+  variantColumn('GFLOPs per image', (v) => +v.gflops.toPrecision(4), (x) => x.toPrecision(3)),
+  variantColumn('speedup vs symmetric', (v) => +v.speedup.toFixed(3), (x) => `${x.toFixed(2)}x`),
 ];
 
 /** RFC 4180 quoting: a field with a comma, quote or newline is quoted, quotes doubled. */

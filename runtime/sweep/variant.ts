@@ -29,7 +29,9 @@ export const AXIS_COLUMNS: readonly (readonly [keyof Axes, string])[] = Object.f
   ['augment', 'augmentation'],
 ] as const);
 
+/** A variant the file exports: pretrained, then probed and fine-tuned. */
 export interface SweepVariant {
+  readonly kind: 'variant';
   /** The compiler's name for the spec: a grid point's `mask=0.5`, or `table[1]`, `sizes.small`. */
   readonly name: string;
   /** The variant's folder under the sweep's output folder. */
@@ -41,6 +43,24 @@ export interface SweepVariant {
   /** Training-step FLOPs of the symmetric baseline over this variant's. */
   readonly speedup: number;
 }
+
+/**
+ * The control a sweep adds by itself: the same probe and fine-tuning of an encoder at its
+ * random initialisation, no pretraining. Its numbers are what pretraining has to beat, so a
+ * variant's row means something only beside it.
+ */
+export interface ControlEntry {
+  readonly kind: 'control';
+  readonly name: string;
+  readonly dir: string;
+  /** The spec whose encoder is probed and fine-tuned (the first variant's that shares it). */
+  readonly spec: MaeSpec;
+  /** The variants that share this encoder. */
+  readonly controls: readonly string[];
+}
+
+/** One row of a sweep: a variant, or a control. */
+export type SweepEntry = SweepVariant | ControlEntry;
 
 /** Reads the ablation axes off a spec. */
 export function axesOf(spec: MaeSpec): Axes {
@@ -74,17 +94,59 @@ export interface CompiledLike {
   readonly report: { readonly flops: { readonly forward: { readonly total: number } }; readonly speedup: { readonly step: number } };
 }
 
-/**
- * One variant per compiled spec, in file order. Folder names are unique: a clash (two names
- * that sanitise alike) gets `-2`, `-3`.
- */
-export function toVariants(specs: readonly CompiledLike[]): SweepVariant[] {
+/** Hands out folder names, suffixing `-2`, `-3` when two names sanitise alike. */
+function uniqueDirs() {
   const used = new Set<string>();
-  return specs.map((s) => {
-    const base = folderName(s.name, s.exportName);
+  return (base: string) => {
     let dir = base;
     for (let n = 2; used.has(dir); n++) dir = `${base}-${n}`;
     used.add(dir);
-    return { name: s.name === '' ? s.exportName : s.name, dir, spec: s.spec, axes: axesOf(s.spec), gflops: s.report.flops.forward.total / 1e9, speedup: s.report.speedup.step };
+    return dir;
+  };
+}
+
+/** One variant per compiled spec, in file order, each in its own folder. */
+export function toVariants(specs: readonly CompiledLike[]): SweepVariant[] {
+  const unique = uniqueDirs();
+  return specs.map((s) => ({
+    kind: 'variant',
+    name: s.name === '' ? s.exportName : s.name,
+    dir: unique(folderName(s.name, s.exportName)),
+    spec: s.spec,
+    axes: axesOf(s.spec),
+    gflops: s.report.flops.forward.total / 1e9,
+    speedup: s.report.speedup.step,
+  }));
+}
+
+/**
+ * What the probe and fine-tuning of a spec depend on: its encoder, image and LayerNorm eps.
+ * The decoder, masking, target and pretraining augmentation only act through pretraining.
+ */
+function encoderKey(spec: MaeSpec): string {
+  return JSON.stringify([spec.image, spec.encoder, spec.layerNormEps]);
+}
+
+export const CONTROL_NAME = 'no pretraining';
+
+/**
+ * The variants followed by one control per distinct encoder among them: `no pretraining` in
+ * folder `no-pretraining` when they share one encoder (every ablation file does), else
+ * `no pretraining (<first variant>)` for each. Folder names stay unique.
+ * Example: `withControls(toVariants(maskRatioSpecs))` ends with one entry named `no pretraining`.
+ */
+export function withControls(variants: readonly SweepVariant[]): SweepEntry[] {
+  const groups = new Map<string, SweepVariant[]>();
+  for (const v of variants) {
+    const key = encoderKey(v.spec);
+    groups.set(key, [...(groups.get(key) ?? []), v]);
+  }
+  const unique = uniqueDirs();
+  for (const v of variants) unique(v.dir);
+  const controls = [...groups.values()].map((members): ControlEntry => {
+    const first = members[0]!;
+    const name = groups.size === 1 ? CONTROL_NAME : `${CONTROL_NAME} (${first.name})`;
+    return { kind: 'control', name, dir: unique(folderName(name.replace(/ /g, '-'), 'control')), spec: first.spec, controls: members.map((m) => m.name) };
   });
+  return [...variants, ...controls];
 }

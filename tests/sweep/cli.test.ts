@@ -31,31 +31,41 @@ test('usage errors exit with 2 and say what is wrong', async () => {
   }
 });
 
-test('a sweep runs every variant, reports the failed one with exit 1, writes the table and plot, and a re-run skips finished variants', async () => {
+test('a sweep runs every variant and its no-pretraining control, reports the failed one with exit 1, writes the table and plot, and a re-run skips finished entries', async () => {
   const out = join(tempDir(), 'sweep');
   const first = await runCli(['sweep', FIXTURE, ...SMALLEST, '--out', out]);
   assert.equal(first.code, 1, first.stderr + first.stdout);
+  assert.match(first.stdout, /sweep of 3 variants and 2 no-pretraining controls/);
   assert.match(first.stdout, /FAILED broken: pretrain exited with 1/);
-  assert.match(first.stdout, /2\/3 variants finished \(0 skipped as already done\), 1 failed/);
+  assert.match(first.stdout, /FAILED no pretraining \(broken\): probe exited with 1/);
+  assert.match(first.stdout, /3\/5 finished \(0 skipped as already done\), 2 failed/);
 
   const csv = readFileSync(join(out, 'results.csv'), 'utf8').trimEnd().split('\n');
-  assert.equal(csv.length, 4);
-  assert.deepEqual(csv.slice(1).map((l) => l.split(',')[0]), ['mask=0.5', 'mask=0.75', 'broken']);
-  for (const line of csv.slice(1, 3)) {
+  assert.equal(csv.length, 6);
+  assert.deepEqual(csv.slice(1).map((l) => l.split(',')[0]), ['mask=0.5', 'mask=0.75', 'broken', 'no pretraining (mask=0.5)', 'no pretraining (broken)']);
+  for (const line of [csv[1]!, csv[2]!, csv[4]!]) {
     const cells = line.split(',');
-    assert.equal(cells[8], 'done');
-    for (const acc of [cells[9], cells[10]]) assert.ok(Number(acc) >= 0 && Number(acc) <= 1, line);
+    assert.equal(cells[9], 'done');
+    for (const acc of [cells[10], cells[11]]) assert.ok(Number(acc) >= 0 && Number(acc) <= 1, line);
   }
-  assert.equal(csv[3]!.split(',')[8], 'failed');
+  assert.equal(csv[3]!.split(',')[9], 'failed');
+  // The control ran the evaluation stages at random init and never pretrained.
+  const control = join(out, 'no-pretraining-_mask=0.5_');
+  assert.match(readFileSync(join(control, 'probe.log'), 'utf8'), /^\$ maec probe --scratch \S+spec\.json/);
+  assert.ok(existsSync(join(control, 'finetune', 'result.json')));
+  assert.ok(!existsSync(join(control, 'pretrain.log')));
   assert.match(readFileSync(join(out, 'broken', 'error.log'), 'utf8'), /stage pretrain failed with exit status 1[\s\S]*channels/);
   assert.ok(existsSync(join(out, 'accuracy-vs-mask-ratio.png')));
-  assert.match(readFileSync(join(out, 'results.md'), 'utf8'), /\| `mask=0.75` \| 0.75 \|/);
+  const md = readFileSync(join(out, 'results.md'), 'utf8');
+  assert.match(md, /\| `mask=0.75` \| variant \| 0.75 \|/);
+  assert.match(md, /\| \*\*no pretraining \(mask=0.5\)\*\* \| control \| - \|/);
 
   const again = await runCli(['sweep', FIXTURE, ...SMALLEST, '--out', out]);
   assert.equal(again.code, 1);
   assert.match(again.stdout, /skipped mask=0.5: already finished/);
   assert.match(again.stdout, /skipped mask=0.75: already finished/);
-  assert.match(again.stdout, /2\/3 variants finished \(2 skipped as already done\), 1 failed/);
+  assert.match(again.stdout, /skipped no pretraining \(mask=0.5\): already finished/);
+  assert.match(again.stdout, /3\/5 finished \(3 skipped as already done\), 2 failed/);
   const pretrains = readFileSync(join(out, 'mask=0.5', 'pretrain.log'), 'utf8').split('\n').filter((l) => l.startsWith('$ maec pretrain'));
   assert.equal(pretrains.length, 1, 'the finished variant was pretrained again');
 });
@@ -67,4 +77,13 @@ test('a re-run with another budget into the same folder is refused', async () =>
   const r = await usage([FIXTURE, ...SMALLEST, '--out', out]);
   assert.equal(r.code, 2);
   assert.match(r.err, /holds a sweep with other settings \(budget/);
+});
+
+test('--no-control leaves the control out', async () => {
+  const out = join(tempDir(), 'sweep');
+  const r = await runCli(['sweep', FIXTURE, ...SMALLEST, '--no-control', '--out', out]);
+  assert.equal(r.code, 1, r.stderr + r.stdout);
+  assert.match(r.stdout, /sweep of 3 variants from/);
+  assert.match(r.stdout, /2\/3 finished/);
+  assert.doesNotMatch(readFileSync(join(out, 'results.csv'), 'utf8'), /no pretraining/);
 });

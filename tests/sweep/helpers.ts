@@ -37,14 +37,23 @@ export function runCli(args: readonly string[], cwd = ROOT): Promise<CliRun> {
   });
 }
 
-const base = mae({ encoder: vit({ patch: 4, width: 16, depth: 1, heads: 2 }), decoder: { width: 16, depth: 1, heads: 2 }, mask: 0.75, image: { size: 28, channels: 1 } });
+export const base = mae({ encoder: vit({ patch: 4, width: 16, depth: 1, heads: 2 }), decoder: { width: 16, depth: 1, heads: 2 }, mask: 0.75, image: { size: 28, channels: 1 } });
 
 /** A table row for a spec derived from a small base, finished with the given accuracies or not. */
 export function row(name: string, over: { mask?: number; depth?: number; augment?: PretrainAugment }, acc?: readonly [probe: number, finetune: number]): Row {
   const spec = mae({ ...base, mask: over.mask ?? 0.75, decoder: { ...base.decoder, depth: over.depth ?? 1 }, augment: over.augment ?? 'crop' });
   return {
-    variant: { name, dir: name, spec, axes: axesOf(spec), gflops: 0.00123456, speedup: 2.5 },
+    entry: { kind: 'variant', name, dir: name, spec, axes: axesOf(spec), gflops: 0.00123456, speedup: 2.5 },
     status: acc ? 'done' : 'failed',
     result: acc ? { name, probeTop1: acc[0], finetuneTop1: acc[1], pretrainSeconds: 12.34, probeSeconds: 1, finetuneSeconds: 2 } : undefined,
+  };
+}
+
+/** The no-pretraining control's row for the small base, finished with the given accuracies. */
+export function controlRow(acc: readonly [probe: number, finetune: number], name = 'no pretraining'): Row {
+  return {
+    entry: { kind: 'control', name, dir: 'no-pretraining', spec: base, controls: [] },
+    status: 'done',
+    result: { name, probeTop1: acc[0], finetuneTop1: acc[1], pretrainSeconds: 0, probeSeconds: 1, finetuneSeconds: 2 },
   };
 }

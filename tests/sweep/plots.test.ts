@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { plotsFor, varyingAxes } from '../../runtime/sweep/index.ts';
 import { renderPng } from '../../runtime/sweep/render.ts';
-import { row } from './helpers.ts';
+import { controlRow, row } from './helpers.ts';
 
 test('only axes along which finished variants differ count as varying; failed variants are ignored', () => {
   const rows = [row('a', { mask: 0.5 }, [0.5, 0.6]), row('b', { mask: 0.75 }, [0.55, 0.6]), row('c', { depth: 4 })];
@@ -12,7 +12,7 @@ test('only axes along which finished variants differ count as varying; failed va
 test('a mask-ratio sweep gets a line plot with both protocols; a depth sweep gets bars labelled by depth', () => {
   const ratio = plotsFor([row('a', { mask: 0.5 }, [0.5, 0.625]), row('b', { mask: 0.75 }, [0.25, 0.625])], 't');
   assert.deepEqual(ratio.map((p) => p.name), ['accuracy-vs-mask-ratio']);
-  const values = (ratio[0]!.spec as { data: { values: { x: number; protocol: string; accuracy: number }[] } }).data.values;
+  const values = (ratio[0]!.spec as unknown as { layer: { data: { values: { x: number; protocol: string; accuracy: number }[] } }[] }).layer[0]!.data.values;
   assert.deepEqual(values.map((v) => [v.x, v.protocol, v.accuracy]), [
     [0.5, 'linear probe', 50],
     [0.5, 'fine-tune', 62.5],
@@ -43,4 +43,27 @@ test('a plot renders to a PNG', async () => {
   const png = await renderPng(plot!.spec);
   assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   assert.ok(png.length > 1000);
+});
+
+test('the control is not an axis value: it neither makes an axis vary nor counts as a finished variant', () => {
+  assert.deepEqual(varyingAxes([row('a', { mask: 0.5 }, [0.5, 0.6]), controlRow([0.4, 0.5])]), []);
+  assert.deepEqual(plotsFor([row('a', { mask: 0.5 }, [0.5, 0.6]), controlRow([0.4, 0.5])], 't'), []);
+});
+
+test("the mask-ratio plot draws the control's accuracy as a labelled dashed rule per protocol; bar plots add its bars", async () => {
+  const rows = [row('a', { mask: 0.5 }, [0.5, 0.625]), row('b', { mask: 0.75 }, [0.25, 0.625]), controlRow([0.375, 0.5])];
+  const [plot] = plotsFor(rows, 't');
+  const layers = (plot!.spec as unknown as { layer: { mark: { type: string }; data: { values: { protocol: string; accuracy: number; pretraining: string }[] } }[] }).layer;
+  assert.deepEqual(layers.map((l) => l.mark.type), ['line', 'rule', 'text']);
+  assert.deepEqual(layers[1]!.data.values.map((v) => [v.protocol, v.accuracy, v.pretraining]), [
+    ['linear probe', 37.5, 'none'],
+    ['fine-tune', 50, 'none'],
+  ]);
+  assert.ok(layers[0]!.data.values.every((v) => v.pretraining === 'MAE'));
+  const png = await renderPng(plot!.spec);
+  assert.ok(png.length > 1000);
+
+  const [bars] = plotsFor([row('a', { depth: 1 }, [0.5, 0.6]), row('b', { depth: 4 }, [0.55, 0.6]), controlRow([0.4, 0.5])], 't');
+  const xs = (bars!.spec as { data: { values: { x: string }[] } }).data.values.map((v) => v.x);
+  assert.deepEqual(xs, ['1', '1', '4', '4', 'no pretraining', 'no pretraining']);
 });

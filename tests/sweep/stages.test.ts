@@ -30,3 +30,16 @@ test('folder names keep grid names readable and replace anything unsafe', () => 
   assert.equal(folderName('', 'ablation'), 'ablation');
   assert.equal(folderName('a/../b', 'x'), 'a_.._b');
 });
+
+test('the control probes and fine-tunes its spec.json at random init, its results in its own folder', () => {
+  const c = variantPaths('/s', 'no-pretraining', 'control');
+  const probe = probeArgs(c, o, true);
+  assert.deepEqual(probe.slice(0, 3), ['probe', '--scratch', '/s/no-pretraining/spec.json']);
+  assert.equal(probe[probe.indexOf('--out') + 1], '/s/no-pretraining/probe');
+  const finetune = finetuneArgs(c, o, true);
+  assert.deepEqual(finetune.slice(0, 3), ['finetune', '--scratch', '/s/no-pretraining/spec.json']);
+  assert.equal(c.finetuneResult, '/s/no-pretraining/finetune/result.json');
+  // Everything but where the weights come from is the variants' command line.
+  assert.deepEqual(probe.slice(3).filter((a) => !a.startsWith('/s/')), probeArgs(p, o).slice(2).filter((a) => !a.startsWith('/s/')));
+  assert.deepEqual(finetune.slice(3).filter((a) => !a.startsWith('/s/')), finetuneArgs(p, o).slice(2).filter((a) => !a.startsWith('/s/')));
+});

@@ -1,9 +1,11 @@
-// The ablation axes a sweep reads off each spec.
+// The ablation axes a sweep reads off each spec, and the controls it adds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axesOf, toVariants } from '../../runtime/sweep/index.ts';
+import { axesOf, CONTROL_NAME, toVariants, withControls } from '../../runtime/sweep/index.ts';
+import { variant, type MaeSpec } from '../../dsl/index.ts';
 import { augmentation } from '../../models/ablations/augmentation.ts';
 import { ablationBase } from '../../models/ablations/base.ts';
+import { maskRatio } from '../../models/ablations/mask-ratio.ts';
 
 test('the Table 1e ablation file gives four variants that differ only in their augmentation axis', () => {
   const variants = toVariants(augmentation.map((p) => ({ name: p.name, exportName: 'augmentation', spec: p.spec, report: { flops: { forward: { total: 1e9 } }, speedup: { step: 1 } } })));
@@ -20,4 +22,34 @@ test('the Table 1e ablation file gives four variants that differ only in their a
 
 test("a spec that does not set augment reads as the recipe's crop", () => {
   assert.equal(axesOf(ablationBase).augment, 'crop');
+});
+
+const compiled = (name: string, spec: MaeSpec) => ({ name, exportName: 'x', spec, report: { flops: { forward: { total: 1e9 } }, speedup: { step: 1 } } });
+
+test('a sweep whose variants share one encoder gets one control, "no pretraining", after them', () => {
+  const entries = withControls(toVariants(maskRatio.map((p) => compiled(p.name, p.spec))));
+  assert.equal(entries.length, maskRatio.length + 1);
+  const control = entries.at(-1)!;
+  assert.equal(control.kind, 'control');
+  assert.equal(control.name, CONTROL_NAME);
+  assert.equal(control.dir, 'no-pretraining');
+  assert.deepEqual(control.kind === 'control' && control.controls, maskRatio.map((p) => p.name));
+  assert.deepEqual(control.spec.encoder, ablationBase.encoder);
+});
+
+test('the decoder, masking, target and augmentation do not make a new control; the encoder and the image do', () => {
+  const sameEncoder = [variant(ablationBase, { decoder: { depth: 8 } }), variant(ablationBase, { normPixLoss: true, augment: 'none', maskTokensInEncoder: true })];
+  assert.equal(withControls(toVariants(sameEncoder.map((s, i) => compiled(`v${i}`, s)))).filter((e) => e.kind === 'control').length, 1);
+  const wider = variant(ablationBase, { encoder: { width: 128 } });
+  const controls = withControls(toVariants([compiled('narrow', ablationBase), compiled('wide', wider)])).filter((e) => e.kind === 'control');
+  assert.deepEqual(controls.map((c) => [c.name, c.dir]), [
+    ['no pretraining (narrow)', 'no-pretraining-_narrow_'],
+    ['no pretraining (wide)', 'no-pretraining-_wide_'],
+  ]);
+  assert.deepEqual(controls[1]!.spec.encoder, wider.encoder);
+});
+
+test("the control's folder never takes a variant's", () => {
+  const entries = withControls(toVariants([compiled('no-pretraining', ablationBase)]));
+  assert.deepEqual(entries.map((e) => e.dir), ['no-pretraining', 'no-pretraining-2']);
 });
