@@ -1,10 +1,12 @@
 /**
- * Collects the ablation sweeps run with `maec sweep` into docs/ablations-results.md: per
- * ablation file, the exact command, the budget, the sweep's own results table with the
- * paper's numbers (../shared/reference/MAE-SPEC.md) beside each row, and its plots (copied
- * to docs/images/ablations/). Only sweeps that exist are reported; nothing is typed in by hand.
+ * Collects the ablation sweeps run with `maec sweep` at one budget into
+ * docs/ablations-results-<budget>.md: per ablation file, the exact command, the budget, the
+ * sweep's own results table with each row's gain over the sweep's no-pretraining control and
+ * the paper's numbers (../shared/reference/MAE-SPEC.md) beside it, and its plots (copied to
+ * docs/images/ablations/<budget>/). Only sweeps that exist are reported; nothing is typed in
+ * by hand.
  *
- *   npx tsx scripts/ablations-doc.ts [--budget small] [--sweeps DIR]
+ *   npx tsx scripts/ablations-doc.ts [--budget small] [--sweeps DIR] [--docs DIR]
  *
  * expects DIR/<ablation>-<budget>/ as written by
  *   maec sweep models/ablations/<ablation>.ts --data fashion-mnist --budget <budget> --out DIR/<ablation>-<budget>
@@ -105,7 +107,16 @@ function flag(name: string, fallback: string): string {
 
 const budget = flag('--budget', 'small');
 const sweeps = flag('--sweeps', 'sweeps');
-const images = join('docs', 'images', 'ablations');
+const docs = flag('--docs', 'docs');
+const images = join(docs, 'images', 'ablations', budget);
+const output = join(docs, `ablations-results-${budget}.md`);
+
+/** Percentage points of `a` over `b` (both fractions), signed, or '' when either is missing. */
+function gain(a: string | undefined, b: string | undefined): string {
+  if (!a || !b) return '';
+  const d = 100 * (Number(a) - Number(b));
+  return `${d >= 0 ? '+' : ''}${d.toFixed(1)}`;
+}
 
 const sections: string[] = [];
 for (const a of ABLATIONS) {
@@ -114,19 +125,25 @@ for (const a of ABLATIONS) {
   if (!existsSync(csvPath)) continue;
   const rows = parseCsv(readFileSync(csvPath, 'utf8'));
   const settings = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8')) as { data: string; budget: Budget; seed: number };
-  // The varied axes: columns between `variant` and `status` whose values differ.
+  // Sweeps before the control row have no `kind` column: every row is a variant.
+  const isControl = (r: Row) => r['kind'] === 'control';
+  const variants = rows.filter((r) => !isControl(r));
+  const control = rows.find((r) => isControl(r) && r['status'] === 'done');
+  // The varied axes: columns between `variant` (or `kind`) and `status` whose values differ among the variants.
   const header = Object.keys(rows[0] ?? {});
-  const axes = header.slice(1, header.indexOf('status')).filter((h) => new Set(rows.map((r) => r[h])).size > 1);
-  const table = [
-    `| ${[...axes, 'linear probe top-1 (%)', 'fine-tune top-1 (%)', 'pretrain s', 'GFLOPs/img', 'speedup vs symmetric', 'paper ft / linear'].join(' | ')} |`,
-    `| ${[...axes, '', '', '', '', '', ''].map(() => '---').join(' | ')} |`,
-    ...rows.map((r) =>
-      `| ${[...axes.map((h) => r[h]), r['status'] === 'done' ? pct(r['linear probe top-1']) : r['status'], pct(r['fine-tune top-1']), r['pretrain seconds'] || '-', r['GFLOPs per image'], `${Number(r['speedup vs symmetric']).toFixed(2)}x`, a.paper(r)].join(' | ')} |`,
-    ),
-  ];
+  const first = header.indexOf('kind') >= 0 ? header.indexOf('kind') + 1 : 1;
+  const axes = header.slice(first, header.indexOf('status')).filter((h) => new Set(variants.map((r) => r[h])).size > 1);
+  const vsControl = (r: Row) => (control && !isControl(r) && r['status'] === 'done' ? `${gain(r['linear probe top-1'], control['linear probe top-1'])} / ${gain(r['fine-tune top-1'], control['fine-tune top-1'])}` : '');
+  const cells = (r: Row) =>
+    isControl(r)
+      ? [...axes.map((_, i) => (i === 0 ? `**${r['variant']}**` : '')), r['status'] === 'done' ? pct(r['linear probe top-1']) : r['status'], pct(r['fine-tune top-1']), '-', '-', '-', '', '']
+      : [...axes.map((h) => r[h]), r['status'] === 'done' ? pct(r['linear probe top-1']) : r['status'], pct(r['fine-tune top-1']), r['pretrain seconds'] || '-', r['GFLOPs per image'], `${Number(r['speedup vs symmetric']).toFixed(2)}x`, vsControl(r), a.paper(r)];
+  const columns = [...axes, 'linear probe top-1 (%)', 'fine-tune top-1 (%)', 'pretrain s', 'GFLOPs/img', 'speedup vs symmetric', 'vs no pretraining (probe / ft, points)', 'paper ft / linear'];
+  const table = [`| ${columns.join(' | ')} |`, `| ${columns.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${cells(r).join(' | ')} |`)];
   const plots = readdirSync(dir).filter((f) => f.endsWith('.png'));
   mkdirSync(join(images, a.file), { recursive: true });
   for (const p of plots) copyFileSync(join(dir, p), join(images, a.file, p));
+  const link = join('images', 'ablations', budget, a.file);
   const finished = statSync(csvPath).mtime.toISOString().slice(0, 16).replace('T', ' ');
   sections.push(`## ${a.title}
 
@@ -138,7 +155,7 @@ Budget ${JSON.stringify(settings.budget)}, seed ${settings.seed}; results.csv wr
 
 ${table.join('\n')}
 
-${plots.map((p) => `![${p}](images/ablations/${a.file}/${p})`).join('\n')}
+${plots.map((p) => `![${p}](${link}/${p})`).join('\n')}
 `);
 }
 
@@ -148,8 +165,11 @@ Written by \`npx tsx scripts/ablations-doc.ts --budget ${budget}\` from the swee
 docs/ablations.md discusses them. Accuracies are top-1 on Fashion-MNIST test images; the paper's
 numbers are ViT-L on ImageNet-1k after 800 pretraining epochs (fine-tune / linear probe), so
 compare trends, not values. "pretrain s" is the wall-clock of the \`maec pretrain\` process,
-start-up included, and depends on the machine's load at the time.
+start-up included, and depends on the machine's load at the time. The **no pretraining** row
+is the control \`maec sweep\` adds: the same probe and fine-tuning of the encoder at its random
+initialisation; "vs no pretraining" is each variant's gain over it in percentage points.
 
 ${sections.length === 0 ? `No sweeps found under ${sweeps}/ for budget ${budget}.\n` : sections.join('\n')}`;
-await writeFileAtomic(join('docs', 'ablations-results.md'), md);
-process.stderr.write(`wrote docs/ablations-results.md (${sections.length} ablation(s))\n`);
+mkdirSync(docs, { recursive: true });
+await writeFileAtomic(output, md);
+process.stderr.write(`wrote ${output} (${sections.length} ablation(s))\n`);
