@@ -1,24 +1,34 @@
 /**
- * Ctrl-C for long training commands: the first SIGINT asks the run to stop after the current
- * step with a checkpoint (the loop polls `requested()`); a second one quits at once without
- * saving. `dispose()` removes the handler.
+ * Ctrl-C (SIGINT) and SIGTERM for long commands: the first asks the command to stop at the
+ * next safe point (a training loop polls `requested()` after each step and saves a
+ * checkpoint); a second quits at once. `dispose()` removes the handlers.
  */
 import { EXIT } from './exit.ts';
 import type { Io } from './io.ts';
 
 export interface InterruptWatch {
-  /** True once Ctrl-C was pressed. */
+  /** True once the first signal came. */
   readonly requested: () => boolean;
   readonly dispose: () => void;
 }
 
-export function watchInterrupt(io: Io, command: string): InterruptWatch {
+export interface InterruptOptions {
+  /** What the first signal prints after `maec <command>: interrupted; `. */
+  readonly message?: string;
+  /** Called once, on the first signal. */
+  readonly onRequest?: () => void;
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+export function watchInterrupt(io: Io, command: string, o: InterruptOptions = {}): InterruptWatch {
   let requested = false;
-  const onSigint = () => {
+  const onSignal = () => {
     if (requested) process.exit(EXIT.interrupted);
     requested = true;
-    io.err(`\nmaec ${command}: interrupted; saving a checkpoint after this step (Ctrl-C again to quit without saving)\n`);
+    io.err(`\nmaec ${command}: interrupted; ${o.message ?? 'saving a checkpoint after this step (Ctrl-C again to quit without saving)'}\n`);
+    o.onRequest?.();
   };
-  process.on('SIGINT', onSigint);
-  return { requested: () => requested, dispose: () => process.off('SIGINT', onSigint) };
+  for (const s of SIGNALS) process.on(s, onSignal);
+  return { requested: () => requested, dispose: () => SIGNALS.forEach((s) => process.off(s, onSignal)) };
 }

@@ -112,14 +112,19 @@ const stage = {
 } satisfies Record<string, Stage>;
 
 const t0 = performance.now();
-/** Stops the other lane's stage when one fails. */
+/** Stops the other lane's stage when one fails, and both on Ctrl-C (each saves a checkpoint). */
 const abort = new AbortController();
+// The stages run in their own process groups, so a Ctrl-C reaches them only through here.
+process.once('SIGINT', () => {
+  process.stderr.write('\ninterrupted: the running stages save a checkpoint and stop\n');
+  abort.abort();
+});
 const clock = () => `${((performance.now() - t0) / 60000).toFixed(1)} min`;
 
 async function runStage(s: Stage): Promise<Done> {
   const log = join(logs, `${s.name.replace(/[^a-z0-9]+/gi, '-').replace(/-+$/, '')}.log`);
   process.stderr.write(`[${clock()}] start ${s.name}: maec ${s.args.join(' ')}  (log: ${log})\n`);
-  const r = await runMaec(s.args, resolve('.'), log, 4000, abort.signal);
+  const r = await runMaec(s.args, resolve('.'), log, abort.signal);
   if (r.code !== 0) {
     if (!abort.signal.aborted) {
       process.stderr.write(`[${clock()}] ${s.name} failed with exit status ${r.code}; its output ends:\n${r.tail}\n`);

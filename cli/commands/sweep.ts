@@ -9,6 +9,7 @@ import { compileFile } from '../compile/pipeline.ts';
 import { ModelChecker } from '../compile/typecheck.ts';
 import { writeFileAtomic } from '../../runtime/io/atomic.ts';
 import { EXIT, type ExitCode } from '../exit.ts';
+import { watchInterrupt } from '../interrupt.ts';
 import type { Io } from '../io.ts';
 
 const FLAGS = {
@@ -50,13 +51,14 @@ baseline) and PNG plots: accuracy vs mask ratio when the sweep varies it, bars f
 
 Re-running the same command continues: finished variants are skipped, an interrupted
 pretraining resumes from its checkpoint, failed variants are tried again. A failed variant is
-reported and the others go on.
+reported and the others go on. Ctrl-C (or SIGTERM) asks every running stage to save a
+checkpoint and stop, writes the table so far and exits 130; a second Ctrl-C quits at once.
 
 flags:
 ${describeFlags(FLAGS)}
 
 exit status: 0 every variant finished, 1 some variant failed (or the model file has errors),
-2 usage error.
+2 usage error, 130 interrupted.
 
 examples:
   maec sweep models/ablations/mask-ratio.ts --data fashion-mnist --budget tiny --workers 2
@@ -119,6 +121,11 @@ export const sweepCommand: Command = {
 
     io.out(`sweep of ${variants.length} variants${controls > 0 ? ` and ${controls === 1 ? 'a no-pretraining control' : `${controls} no-pretraining controls`}` : ''} from ${displayPath(path, io.cwd)} into ${displayPath(dir, io.cwd)}, ${workers} worker${workers === 1 ? '' : 's'}, budget ${budgetName}${Object.keys(overrides).length ? ' (overridden)' : ''}\n`);
     const t0 = performance.now();
+    const stop = new AbortController();
+    const interrupt = watchInterrupt(io, 'sweep', {
+      message: 'the running stages save a checkpoint and stop, no new stage starts (Ctrl-C again to quit now)',
+      onRequest: () => stop.abort(),
+    });
     const summary = await runSweep({
       entries,
       dir,
@@ -128,12 +135,18 @@ export const sweepCommand: Command = {
       cwd: io.cwd,
       view: createSweepView(io.out, process.stdout.isTTY === true && io.cwd === process.cwd()),
       command: `maec sweep ${argv.join(' ')}`,
-    });
+      signal: stop.signal,
+    }).finally(() => interrupt.dispose());
     const files = sweepFiles(dir);
+    const finished = summary.rows.length - summary.failed - summary.interrupted;
     io.out(
-      `${summary.rows.length - summary.failed}/${summary.rows.length} finished (${summary.skipped} skipped as already done), ${summary.failed} failed, in ${((performance.now() - t0) / 1000).toFixed(0)}s\n` +
+      `${finished}/${summary.rows.length} finished (${summary.skipped} skipped as already done), ${summary.failed} failed${summary.interrupted > 0 ? `, ${summary.interrupted} not run (interrupted)` : ''}, in ${((performance.now() - t0) / 1000).toFixed(0)}s\n` +
         `wrote ${[files.csv, files.markdown, ...summary.plots].map((p) => displayPath(p, io.cwd)).join(', ')}\n`,
     );
+    if (interrupt.requested()) {
+      io.err(`interrupted: re-run the same command to continue\n`);
+      return EXIT.interrupted;
+    }
     return summary.failed > 0 ? EXIT.modelError : EXIT.ok;
   },
 };

@@ -32,11 +32,13 @@ function tailKeeper(max: number) {
 }
 
 /**
- * `node bin/maec.js ...args` in `cwd`, stdout and stderr appended to `logPath`; aborting
- * `signal` stops the child (SIGTERM).
+ * `node bin/maec.js ...args` in `cwd`, stdout and stderr appended to `logPath`. Aborting
+ * `signal` sends the child one SIGINT, which a training stage answers by saving a checkpoint
+ * and exiting 130. The child has its own process group, so a Ctrl-C at the terminal reaches
+ * only the sweep, which passes it on once (a second SIGINT would make the stage quit unsaved).
  * Example: `await runMaec(['probe', 'run', '--data', 'mnist'], '/repo', 'probe.log')`.
  */
-export function runMaec(args: readonly string[], cwd: string, logPath: string, tailChars = 4000, signal?: AbortSignal): Promise<ChildResult> {
+export function runMaec(args: readonly string[], cwd: string, logPath: string, signal?: AbortSignal, tailChars = 4000): Promise<ChildResult> {
   const t0 = performance.now();
   const log = createWriteStream(logPath, { flags: 'a' });
   log.write(`$ maec ${args.join(' ')}\n`);
@@ -44,7 +46,7 @@ export function runMaec(args: readonly string[], cwd: string, logPath: string, t
   const out = tailKeeper(tailChars);
   return new Promise((resolve) => {
     // No TTY: the stages print plain progress lines, which suit a log file.
-    const child = spawn(process.execPath, [MAEC_BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
+    const child = spawn(process.execPath, [MAEC_BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...(signal ? { signal, killSignal: 'SIGINT' as const } : {}) });
     child.stdout.setEncoding('utf8').on('data', (c: string) => {
       out.add(c);
       log.write(c);

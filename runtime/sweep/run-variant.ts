@@ -27,7 +27,9 @@ export interface VariantResult {
 export type VariantOutcome =
   | { readonly kind: 'skipped'; readonly result: VariantResult }
   | { readonly kind: 'done'; readonly result: VariantResult; readonly seconds: number }
-  | { readonly kind: 'failed'; readonly stage: Stage; readonly code: number; readonly seconds: number };
+  | { readonly kind: 'failed'; readonly stage: Stage; readonly code: number; readonly seconds: number }
+  /** Stopped by the sweep's interrupt; `stage` is the one that was running (saved), if any. */
+  | { readonly kind: 'interrupted'; readonly stage: Stage | undefined };
 
 export interface VariantJob {
   readonly entry: SweepEntry;
@@ -36,6 +38,8 @@ export interface VariantJob {
   /** The directory stages run in (relative paths in logs are relative to it). */
   readonly cwd: string;
   readonly onStage?: (stage: Stage) => void;
+  /** Aborted by the sweep's Ctrl-C: the running stage is asked to save and stop, no new stage starts. */
+  readonly signal?: AbortSignal;
 }
 
 /** The result of a finished variant, or undefined when it has not finished. */
@@ -58,7 +62,7 @@ function seconds(path: string): number {
   return (JSON.parse(readFileSync(path, 'utf8')) as { seconds: number }).seconds;
 }
 
-/** Runs whatever the variant still lacks; writes error.log if a stage fails. */
+/** Runs whatever the variant still lacks; writes error.log if a stage fails (not when the sweep's interrupt stopped it). */
 export async function runVariant(job: VariantJob): Promise<VariantOutcome> {
   const { paths: p, entry } = job;
   const control = entry.kind === 'control';
@@ -69,30 +73,36 @@ export async function runVariant(job: VariantJob): Promise<VariantOutcome> {
   rmSync(p.errorLog, { force: true });
   await writeFileAtomic(p.spec, `${JSON.stringify(entry.spec, null, 2)}\n`);
 
+  const stopped = () => job.signal?.aborted === true;
   const failed = async (stage: Stage, r: ChildResult): Promise<VariantOutcome> => {
+    // A stage the interrupt stopped did not fail: it saved what it had, and a re-run continues it.
+    if (stopped()) return { kind: 'interrupted', stage };
     const text = `${entry.kind} ${entry.name}: stage ${stage} failed with exit status ${r.code} after ${r.seconds.toFixed(1)}s\nfull output: ${p.log(stage)}\n\n${r.tail}`;
     await writeFileAtomic(p.errorLog, text.endsWith('\n') ? text : `${text}\n`);
     return { kind: 'failed', stage, code: r.code, seconds: (performance.now() - t0) / 1000 };
   };
 
+  if (stopped()) return { kind: 'interrupted', stage: undefined };
   if (!control && !existsSync(p.pretrainDone)) {
     const resume = existsSync(p.checkpoint);
     // A run folder without a checkpoint holds nothing to continue, and pretrain refuses a used folder.
     if (!resume) rmSync(p.run, { recursive: true, force: true });
     job.onStage?.('pretrain');
-    const r = await runMaec(pretrainArgs(p, job.options, resume), job.cwd, p.log('pretrain'));
+    const r = await runMaec(pretrainArgs(p, job.options, resume), job.cwd, p.log('pretrain'), job.signal);
     if (r.code !== 0) return failed('pretrain', r);
     // After a resume this is the last invocation's time only; `resumed` says so.
     await writeFileAtomic(p.pretrainDone, JSON.stringify({ seconds: r.seconds, resumed: resume }));
+    if (stopped()) return { kind: 'interrupted', stage: undefined };
   }
   if (!existsSync(p.probeResult)) {
     job.onStage?.('probe');
-    const r = await runMaec(probeArgs(p, job.options, control), job.cwd, p.log('probe'));
+    const r = await runMaec(probeArgs(p, job.options, control), job.cwd, p.log('probe'), job.signal);
     if (r.code !== 0 || !existsSync(p.probeResult)) return failed('probe', r);
+    if (stopped()) return { kind: 'interrupted', stage: undefined };
   }
   if (!existsSync(p.finetuneResult)) {
     job.onStage?.('finetune');
-    const r = await runMaec(finetuneArgs(p, job.options, control), job.cwd, p.log('finetune'));
+    const r = await runMaec(finetuneArgs(p, job.options, control), job.cwd, p.log('finetune'), job.signal);
     if (r.code !== 0 || !existsSync(p.finetuneResult)) return failed('finetune', r);
   }
   const result: VariantResult = {

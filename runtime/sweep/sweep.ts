@@ -27,12 +27,16 @@ export interface SweepOptions {
   readonly view: SweepView;
   /** The command line, recorded in results.md. */
   readonly command: string;
+  /** Aborted on Ctrl-C: running stages save and stop, nothing new starts; the table is still written. */
+  readonly signal?: AbortSignal;
 }
 
 export interface SweepSummary {
   readonly rows: readonly Row[];
   readonly failed: number;
   readonly skipped: number;
+  /** Entries the interrupt left unfinished (status 'not run'). */
+  readonly interrupted: number;
   readonly plots: readonly string[];
 }
 
@@ -56,8 +60,13 @@ export async function runSweep(o: SweepOptions): Promise<SweepSummary> {
         running.set(entry.name, stage);
         show();
       },
+      ...(o.signal ? { signal: o.signal } : {}),
     });
     running.delete(entry.name);
+    if (outcome.kind === 'interrupted') {
+      if (outcome.stage) o.view.note(`stopped ${entry.name} in ${outcome.stage}; a re-run continues it`);
+      return outcome;
+    }
     if (outcome.kind === 'failed') {
       failed++;
       o.view.note(`FAILED ${entry.name}: ${outcome.stage} exited with ${outcome.code}; see ${shown(paths.errorLog)}`);
@@ -76,11 +85,12 @@ export async function runSweep(o: SweepOptions): Promise<SweepSummary> {
   const rows: Row[] = o.entries.map((entry, i) => {
     const out = outcomes[i];
     if (out === undefined || out instanceof Error) return { entry, status: 'failed', result: undefined };
+    if (out.kind === 'interrupted') return { entry, status: 'not run', result: undefined };
     return out.kind === 'failed' ? { entry, status: 'failed', result: undefined } : { entry, status: 'done', result: out.result };
   });
   for (const [i, out] of outcomes.entries()) if (out instanceof Error) o.view.note(`FAILED ${o.entries[i]!.name}: ${out.message}`);
   const plots = await writeResults(o, rows);
-  return { rows, failed: rows.filter((r) => r.status === 'failed').length, skipped: outcomes.filter((x) => !(x instanceof Error) && x.kind === 'skipped').length, plots };
+  return { rows, failed: rows.filter((r) => r.status === 'failed').length, interrupted: rows.filter((r) => r.status === 'not run').length, skipped: outcomes.filter((x) => !(x instanceof Error) && x.kind === 'skipped').length, plots };
 }
 
 /** results.csv, results.md and the plots, each replaced atomically. */

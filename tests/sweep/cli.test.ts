@@ -79,11 +79,27 @@ test('a re-run with another budget into the same folder is refused', async () =>
   assert.match(r.err, /holds a sweep with other settings \(budget/);
 });
 
-test('--no-control leaves the control out', async () => {
+test('Ctrl-C stops the running stage with a checkpoint, writes the table with the rest not run and exits 130; the same command then resumes it (--no-control: no control row)', async () => {
   const out = join(tempDir(), 'sweep');
-  const r = await runCli(['sweep', FIXTURE, ...SMALLEST, '--no-control', '--out', out]);
-  assert.equal(r.code, 1, r.stderr + r.stdout);
-  assert.match(r.stdout, /sweep of 3 variants from/);
-  assert.match(r.stdout, /2\/3 finished/);
-  assert.doesNotMatch(readFileSync(join(out, 'results.csv'), 'utf8'), /no pretraining/);
+  const argv = ['sweep', FIXTURE, '--data', 'synthetic:train=1024,test=32,size=28,channels=1', '--epochs', '10', '--probe-epochs', '1', '--finetune-epochs', '1', '--test-limit', '32', '--no-control', '--out', out];
+  const log = join(out, 'mask=0.5', 'pretrain.log');
+  const first = await runCli(argv, ROOT, {
+    // Once the first variant's pretraining has taken a step, press Ctrl-C (at the sweep only: its stages have their own process group).
+    until: () => existsSync(log) && / step \d+\//.test(readFileSync(log, 'utf8')),
+    signal: 'SIGINT',
+  });
+  assert.equal(first.code, 130, first.stderr + first.stdout);
+  assert.match(first.stderr, /maec sweep: interrupted; the running stages save a checkpoint and stop/);
+  assert.match(first.stdout, /stopped mask=0.5 in pretrain; a re-run continues it/);
+  assert.match(first.stdout, /0\/3 finished \(0 skipped as already done\), 0 failed, 3 not run \(interrupted\)/);
+  assert.match(first.stderr, /re-run the same command to continue/);
+  assert.ok(existsSync(join(out, 'mask=0.5', 'run', 'checkpoint.safetensors')), 'the stage saved a checkpoint');
+  assert.ok(!existsSync(join(out, 'mask=0.5', 'error.log')), 'an interrupted stage is not a failure');
+  assert.deepEqual(readFileSync(join(out, 'results.csv'), 'utf8').trimEnd().split('\n').slice(1).map((l) => l.split(',')[9]), ['not run', 'not run', 'not run']);
+
+  const again = await runCli(argv);
+  assert.equal(again.code, 1, again.stderr + again.stdout);
+  assert.match(again.stdout, /2\/3 finished/);
+  const pretrains = readFileSync(log, 'utf8').split('\n').filter((l) => l.startsWith('$ maec pretrain'));
+  assert.deepEqual(pretrains.map((l) => l.includes('--resume')), [false, true]);
 });

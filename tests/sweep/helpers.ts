@@ -23,11 +23,25 @@ export interface CliRun {
   readonly seconds: number;
 }
 
-/** `node bin/maec.js ...args` in `cwd`, to its end. */
-export function runCli(args: readonly string[], cwd = ROOT): Promise<CliRun> {
+/** Sends `signal` to the CLI once `until()` holds (polled every 100 ms). */
+export interface Interrupt {
+  readonly until: () => boolean;
+  readonly signal: NodeJS.Signals;
+}
+
+/** `node bin/maec.js ...args` in `cwd`, to its end; optionally interrupted midway. */
+export function runCli(args: readonly string[], cwd = ROOT, interrupt?: Interrupt): Promise<CliRun> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin/maec.js'), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const poll = interrupt
+      ? setInterval(() => {
+          if (!interrupt.until()) return;
+          child.kill(interrupt.signal);
+          clearInterval(poll);
+        }, 100)
+      : undefined;
+    child.on('close', () => clearInterval(poll));
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));

@@ -34,6 +34,20 @@ test('Ctrl-C saves a checkpoint and exits with 130; --resume then finishes the r
   assert.match(resumed.stdout, /finished 1 epochs \(64 steps\)/);
 });
 
+test('SIGTERM (a job scheduler stopping the run) saves a checkpoint and exits with 130, like Ctrl-C', async () => {
+  const out = join(tempDir(), 'run');
+  let sent = false;
+  const r = await runCli(['pretrain', spec, '--data', 'synthetic:train=2048,test=16', '--epochs', '1', '--batch', '32', '--out', out], (text, child) => {
+    if (!sent && /step 1\//.test(text)) {
+      sent = true;
+      child.kill('SIGTERM');
+    }
+  });
+  assert.equal(r.code, 130, r.stderr);
+  assert.match(r.stdout, /stopped at step \d+ .*checkpoint saved/);
+  assert.ok(existsSync(join(out, 'checkpoint.safetensors')));
+});
+
 test('a missing data folder is a run error naming the path', async () => {
   const r = await runCli(['pretrain', spec, '--data', 'folder:/no/such/folder', '--out', join(tempDir(), 'run')]);
   assert.equal(r.code, 1);
