@@ -25,13 +25,14 @@ interface Column {
 
 const pct = (x: number | undefined) => (x === undefined ? '-' : `${(100 * x).toFixed(1)}`);
 
-/** A column that only variants fill: raw and formatted value of a variant; a control's cell is empty. */
+/** A column only variants fill (a control has no axes, pretraining or cost): empty in CSV, `-` in markdown. */
 function variantColumn<T extends string | number | boolean>(header: string, raw: (v: SweepVariant, r: Row) => T | undefined, md: (x: T) => string = String): Column {
   const value = (r: Row) => (r.entry.kind === 'variant' ? raw(r.entry, r) : undefined);
-  return { header, csv: value, md: (r) => {
+  const formatted = (r: Row) => {
     const x = value(r);
     return x === undefined ? '-' : md(x);
-  } };
+  };
+  return { header, csv: value, md: formatted };
 }
 
 const COLUMNS: readonly Column[] = [
