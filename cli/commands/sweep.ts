@@ -35,7 +35,7 @@ of specs) is pretrained, linear-probed and fine-tuned, each stage a 'maec' child
 --workers variants at a time. Every variant gets the same budget:
 
 ${Object.entries(BUDGETS)
-  .map(([n, b]) => `  ${n.padEnd(5)}  pretrain ${b.epochs} epochs (batch ${b.batch}), probe ${b.probeEpochs}, fine-tune ${b.finetuneEpochs}; ${b.limit ?? 'all'} train / ${b.testLimit ?? 'all'} test images`)
+  .map(([n, b]) => `  ${n.padEnd(Math.max(...Object.keys(BUDGETS).map((k) => k.length)))}  pretrain ${b.epochs} epochs (batch ${b.batch}), probe ${b.probeEpochs}, fine-tune ${b.finetuneEpochs}; ${b.limit ?? 'all'} train / ${b.testLimit ?? 'all'} test images`)
   .join('\n')}
 
 The sweep adds a control of its own, 'no pretraining': the same probe and fine-tuning of the
@@ -47,7 +47,8 @@ The sweep folder receives one folder per variant (spec.json, run/ with the pretr
 its probe/ and finetune/ results, a log per stage, result.json when finished, error.log when a
 stage failed), results.csv and results.md (a row per variant: its axes, linear-probe and
 fine-tune top-1, pretraining wall-clock, GFLOPs per image, speedup over the symmetric
-baseline) and PNG plots: accuracy vs mask ratio when the sweep varies it, bars for other axes.
+baseline; then the control's row) and PNG plots: accuracy vs mask ratio when the sweep varies
+it, bars for other axes, the control drawn in each.
 
 Re-running the same command continues: finished variants are skipped, an interrupted
 pretraining resumes from its checkpoint, failed variants are tried again. A failed variant is
