@@ -75,3 +75,31 @@ export function runMaec(args: readonly string[], cwd: string, logPath: string, s
 function signalNumber(signal: NodeJS.Signals): number {
   return { SIGINT: 2, SIGKILL: 9, SIGTERM: 15, SIGABRT: 6, SIGSEGV: 11 }[signal as string] ?? 0;
 }
+
+/** One `runMaec` invocation as its log records it. */
+export interface LoggedRun {
+  /** The arguments after `maec`, as one line. */
+  readonly command: string;
+  readonly code: number;
+  readonly seconds: number;
+}
+
+/**
+ * The finished invocations in a log written by runMaec, in order: each opens with
+ * `$ maec ARGS` and closes with `[exit CODE after SECONDSs]`.
+ * Example: a log of a pretraining stopped once and resumed gives two runs, the second's
+ * command starting `pretrain --resume`.
+ */
+export function loggedRuns(log: string): LoggedRun[] {
+  const runs: LoggedRun[] = [];
+  let command: string | undefined;
+  for (const line of log.split('\n')) {
+    if (line.startsWith('$ maec ')) command = line.slice('$ maec '.length);
+    const end = /^\[exit (-?\d+) after ([\d.]+)s\]$/.exec(line);
+    if (end && command !== undefined) {
+      runs.push({ command, code: Number(end[1]), seconds: Number(end[2]) });
+      command = undefined;
+    }
+  }
+  return runs;
+}

@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic.ts';
-import { runMaec, type ChildResult } from './child.ts';
+import { loggedRuns, runMaec, type ChildResult } from './child.ts';
 import type { VariantPaths } from './layout.ts';
 import { finetuneArgs, pretrainArgs, probeArgs, type StageOptions } from './stages.ts';
 import type { SweepEntry } from './variant.ts';
@@ -18,7 +18,7 @@ export interface VariantResult {
   readonly name: string;
   readonly probeTop1: number;
   readonly finetuneTop1: number;
-  /** Wall-clock of the pretraining process(es), start-up included; 0 for a control. */
+  /** Wall-clock of the pretraining processes that made the run (a stopped and resumed one counts every part), start-up included; 0 for a control. */
   readonly pretrainSeconds: number;
   readonly probeSeconds: number;
   readonly finetuneSeconds: number;
@@ -62,6 +62,17 @@ function seconds(path: string): number {
   return (JSON.parse(readFileSync(path, 'utf8')) as { seconds: number }).seconds;
 }
 
+/**
+ * The pretraining invocations that made the current run: the last one that started afresh and
+ * every `--resume` after it (earlier attempts were discarded with their run folder).
+ */
+function sinceFreshStart(log: string) {
+  const runs = loggedRuns(log).filter((r) => r.command.startsWith('pretrain '));
+  let fresh = runs.length - 1;
+  while (fresh > 0 && runs[fresh]!.command.startsWith('pretrain --resume')) fresh--;
+  return runs.slice(Math.max(0, fresh));
+}
+
 /** Runs whatever the variant still lacks; writes error.log if a stage fails (not when the sweep's interrupt stopped it). */
 export async function runVariant(job: VariantJob): Promise<VariantOutcome> {
   const { paths: p, entry } = job;
@@ -90,8 +101,8 @@ export async function runVariant(job: VariantJob): Promise<VariantOutcome> {
     job.onStage?.('pretrain');
     const r = await runMaec(pretrainArgs(p, job.options, resume), job.cwd, p.log('pretrain'), job.signal);
     if (r.code !== 0) return failed('pretrain', r);
-    // After a resume this is the last invocation's time only; `resumed` says so.
-    await writeFileAtomic(p.pretrainDone, JSON.stringify({ seconds: r.seconds, resumed: resume }));
+    const parts = sinceFreshStart(readFileSync(p.log('pretrain'), 'utf8'));
+    await writeFileAtomic(p.pretrainDone, JSON.stringify({ seconds: parts.reduce((a, x) => a + x.seconds, 0), invocations: parts.length }));
     if (stopped()) return { kind: 'interrupted', stage: undefined };
   }
   if (!existsSync(p.probeResult)) {

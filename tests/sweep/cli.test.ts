@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sweepCommand } from '../../cli/commands/sweep.ts';
+import { loggedRuns } from '../../runtime/sweep/child.ts';
 import { bufferIo } from '../../cli/io.ts';
 import { FIXTURE, ROOT, runCli, tempDir, TINY_DATA } from './helpers.ts';
 
@@ -102,4 +103,9 @@ test('Ctrl-C stops the running stage with a checkpoint, writes the table with th
   assert.match(again.stdout, /2\/3 finished/);
   const pretrains = readFileSync(log, 'utf8').split('\n').filter((l) => l.startsWith('$ maec pretrain'));
   assert.deepEqual(pretrains.map((l) => l.includes('--resume')), [false, true]);
+  // The variant's pretraining time counts both parts, not only the resumed one.
+  const parts = loggedRuns(readFileSync(log, 'utf8'));
+  const done = JSON.parse(readFileSync(join(out, 'mask=0.5', 'pretrain.json'), 'utf8'));
+  assert.equal(done.invocations, 2);
+  assert.ok(Math.abs(done.seconds - (parts[0]!.seconds + parts[1]!.seconds)) < 1e-9);
 });
