@@ -22,13 +22,21 @@ test('eval-seeds reruns probe and fine-tuning of a variant and the control with 
   for (const f of ['mask=0.5-seed1/probe/result.json', 'mask=0.5-seed1/finetune/result.json', 'no-pretraining-seed1/finetune/result.json']) assert.ok(existsSync(join(out, 'seeds', f)), f);
   assert.match(readFileSync(join(out, 'seeds', 'mask=0.5-seed1', 'probe.log'), 'utf8'), /^\$ maec probe \S+mask=0\.5\/run --data \S+ --seed 1 /);
   assert.match(readFileSync(join(out, 'seeds', 'no-pretraining-seed1', 'probe.log'), 'utf8'), /^\$ maec probe --scratch \S+no-pretraining\/spec\.json .*--seed 1 /);
-  const seeds = JSON.parse(readFileSync(join(out, 'seeds.json'), 'utf8'));
+  const seeds = JSON.parse(readFileSync(join(out, 'seeds-mask=0.5.json'), 'utf8'));
   assert.deepEqual(seeds.seeds, [0, 1]);
   assert.deepEqual(seeds.rows.map((row: { folder: string; probe: number[] }) => [row.folder, row.probe.length]), [['mask=0.5', 2], ['no-pretraining', 2]]);
-  assert.match(readFileSync(join(out, 'seeds.md'), 'utf8'), /\| `mask=0.5` \| [\d.]+ \| [\d.]+ \| [\d.]+ ± [\d.]+ \|/);
+  assert.match(readFileSync(join(out, 'seeds-mask=0.5.md'), 'utf8'), /\| `mask=0.5` \| [\d.]+ \| [\d.]+ \| [\d.]+ ± [\d.]+ \|/);
 
   // A second run finds every stage done and only tabulates.
   const again = script(out, 'mask=0.5', '--seeds', '1');
   assert.equal(again.status, 0, again.stderr);
-  assert.match(again.stderr, /4 already done, 0 to run/);
+  assert.match(again.stderr, /2 already done, 0 to run/);
+
+  // --pretrain also pretrains the variant again with the seed; the control's seed-1 runs are reused.
+  const full = script(out, 'mask=0.5', '--seeds', '1', '--pretrain');
+  assert.equal(full.status, 0, full.stderr);
+  assert.match(full.stderr, /1 already done, 1 to run/);
+  assert.match(readFileSync(join(out, 'seeds', 'mask=0.5-pretrain-seed1', 'pretrain.log'), 'utf8'), /^\$ maec pretrain \S+mask=0\.5\/spec\.json --data \S+ --seed 1 --out \S+mask=0\.5-pretrain-seed1\/run /);
+  assert.match(readFileSync(join(out, 'seeds', 'mask=0.5-pretrain-seed1', 'probe.log'), 'utf8'), /^\$ maec probe \S+mask=0\.5-pretrain-seed1\/run /);
+  assert.deepEqual(JSON.parse(readFileSync(join(out, 'seeds-mask=0.5-pretrain.json'), 'utf8')).pretrain, true);
 });
