@@ -17,35 +17,31 @@ test('maec pretrain trains a tiny synthetic run end to end and writes every outp
   assert.equal(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').length, 8);
 });
 
-test('Ctrl-C saves a checkpoint and exits with 130; --resume then finishes the run', async () => {
+/** A one-epoch pretraining that gets `signal` once its first step is printed. */
+async function interruptedRun(signal: NodeJS.Signals) {
   const out = join(tempDir(), 'run');
   let sent = false;
   const r = await runCli(['pretrain', spec, '--data', 'synthetic:train=2048,test=16', '--epochs', '1', '--batch', '32', '--out', out], (text, child) => {
     if (!sent && /step 1\//.test(text)) {
       sent = true;
-      child.kill('SIGINT');
+      child.kill(signal);
     }
   });
   assert.equal(r.code, 130, r.stderr);
   assert.match(r.stdout, /stopped at step \d+ .*checkpoint saved/);
   assert.ok(existsSync(join(out, 'checkpoint.safetensors')));
+  return out;
+}
+
+test('Ctrl-C saves a checkpoint and exits with 130; --resume then finishes the run', async () => {
+  const out = await interruptedRun('SIGINT');
   const resumed = await runCli(['pretrain', '--resume', '--out', out]);
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.match(resumed.stdout, /finished 1 epochs \(64 steps\)/);
 });
 
 test('SIGTERM (a job scheduler stopping the run) saves a checkpoint and exits with 130, like Ctrl-C', async () => {
-  const out = join(tempDir(), 'run');
-  let sent = false;
-  const r = await runCli(['pretrain', spec, '--data', 'synthetic:train=2048,test=16', '--epochs', '1', '--batch', '32', '--out', out], (text, child) => {
-    if (!sent && /step 1\//.test(text)) {
-      sent = true;
-      child.kill('SIGTERM');
-    }
-  });
-  assert.equal(r.code, 130, r.stderr);
-  assert.match(r.stdout, /stopped at step \d+ .*checkpoint saved/);
-  assert.ok(existsSync(join(out, 'checkpoint.safetensors')));
+  await interruptedRun('SIGTERM');
 });
 
 test('a missing data folder is a run error naming the path', async () => {
