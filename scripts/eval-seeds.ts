@@ -20,6 +20,7 @@ import { runMaec } from '../runtime/sweep/child.ts';
 import type { Budget } from '../runtime/sweep/budget.ts';
 import { variantPaths, type VariantPaths } from '../runtime/sweep/layout.ts';
 import { runPool } from '../runtime/sweep/pool.ts';
+import { pretrainRecord } from '../runtime/sweep/run-variant.ts';
 import { finetuneArgs, pretrainArgs, probeArgs, type StageOptions } from '../runtime/sweep/stages.ts';
 
 function fail(message: string): never {
@@ -93,7 +94,7 @@ async function runStage(entry: (typeof entries)[number], seed: number, stage: St
   const r = await runMaec(args, process.cwd(), p.log(stage));
   process.stderr.write(`${r.code === 0 ? 'done' : `FAILED (exit ${r.code})`} ${entry.folder} ${stage} seed ${seed} in ${r.seconds.toFixed(0)}s\n`);
   if (r.code !== 0) throw new Error(`${entry.folder} ${stage} seed ${seed} exited with ${r.code}; see ${p.log(stage)}`);
-  if (stage === 'pretrain') await writeFileAtomic(p.pretrainDone, JSON.stringify({ seconds: r.seconds }));
+  if (stage === 'pretrain') await writeFileAtomic(p.pretrainDone, JSON.stringify(pretrainRecord(readFileSync(p.log('pretrain'), 'utf8'))));
 }
 
 // One job per entry and seed: its stages in order (a re-pretrained variant is evaluated after its pretraining).

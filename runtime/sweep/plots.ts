@@ -53,8 +53,8 @@ function points<R extends Done>(rows: readonly R[], x: (r: R) => string | number
 
 const color = { field: 'protocol', type: 'nominal', title: 'protocol' } as const;
 const accuracy = { field: 'accuracy', type: 'quantitative', title: 'top-1 (%)' } as const;
-/** Keeps the top and bottom lines (often the control's) off the plot's edges. */
-const yScale = { zero: false, padding: 12 } as const;
+/** The mask-ratio plot's accuracy axis, shared by its layers; padded to keep the top and bottom lines (often the control's) off the edges. */
+const accuracyPadded = { ...accuracy, scale: { zero: false, padding: 12 } } as const;
 
 /**
  * Figure 5: one line per protocol (when other axes vary too, one line per other setting), and
@@ -76,18 +76,18 @@ function maskRatioPlot(rows: readonly Row[], title: string): Plot {
           mark: { type: 'line', point: true },
           encoding: {
             x: { field: 'x', type: 'quantitative', title: 'mask ratio', scale: { domain: [0, 1] } },
-            y: { ...accuracy, scale: yScale },
+            y: accuracyPadded,
             color,
             detail: { field: 'series', type: 'nominal' },
           },
         },
         ...(controls.length > 0
           ? [
-              { data: { values: controls }, mark: { type: 'rule', strokeDash: [5, 4] }, encoding: { y: { ...accuracy, scale: yScale }, color } },
+              { data: { values: controls }, mark: { type: 'rule', strokeDash: [5, 4] }, encoding: { y: accuracyPadded, color } },
               {
                 data: { values: controls },
                 mark: { type: 'text', align: 'right', baseline: 'bottom', dy: -2, x: 'width' },
-                encoding: { y: { ...accuracy, scale: yScale }, text: { field: 'series' }, color },
+                encoding: { y: accuracyPadded, text: { field: 'series' }, color },
               },
             ]
           : []),

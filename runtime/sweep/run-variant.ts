@@ -63,14 +63,16 @@ function seconds(path: string): number {
 }
 
 /**
- * The pretraining invocations that made the current run: the last one that started afresh and
- * every `--resume` after it (earlier attempts were discarded with their run folder).
+ * pretrain.json from a pretraining stage's log: the wall-clock of the invocations that made
+ * the current run, i.e. the last one that started afresh and every `--resume` after it
+ * (earlier attempts were discarded with their run folder).
  */
-function sinceFreshStart(log: string) {
+export function pretrainRecord(log: string): { readonly seconds: number; readonly invocations: number } {
   const runs = loggedRuns(log).filter((r) => r.command.startsWith('pretrain '));
   let fresh = runs.length - 1;
   while (fresh > 0 && runs[fresh]!.command.startsWith('pretrain --resume')) fresh--;
-  return runs.slice(Math.max(0, fresh));
+  const parts = runs.slice(Math.max(0, fresh));
+  return { seconds: parts.reduce((a, x) => a + x.seconds, 0), invocations: parts.length };
 }
 
 /** Runs whatever the variant still lacks; writes error.log if a stage fails (not when the sweep's interrupt stopped it). */
@@ -101,8 +103,7 @@ export async function runVariant(job: VariantJob): Promise<VariantOutcome> {
     job.onStage?.('pretrain');
     const r = await runMaec(pretrainArgs(p, job.options, resume), job.cwd, p.log('pretrain'), job.signal);
     if (r.code !== 0) return failed('pretrain', r);
-    const parts = sinceFreshStart(readFileSync(p.log('pretrain'), 'utf8'));
-    await writeFileAtomic(p.pretrainDone, JSON.stringify({ seconds: parts.reduce((a, x) => a + x.seconds, 0), invocations: parts.length }));
+    await writeFileAtomic(p.pretrainDone, JSON.stringify(pretrainRecord(readFileSync(p.log('pretrain'), 'utf8'))));
     if (stopped()) return { kind: 'interrupted', stage: undefined };
   }
   if (!existsSync(p.probeResult)) {
