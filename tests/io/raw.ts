@@ -1,4 +1,5 @@
 /** Builds safetensors bytes by hand (any header, even a broken one) for the corruption tests. */
+import { fileURLToPath } from 'node:url';
 
 /** `[u64 LE length][header text][data]`; `declaredLength` overrides the length field. */
 export function rawFile(header: unknown, data: Uint8Array = new Uint8Array(0), declaredLength?: bigint): Uint8Array {
@@ -11,10 +12,7 @@ export function rawFile(header: unknown, data: Uint8Array = new Uint8Array(0), d
   return out;
 }
 
-/** The shared fixtures folder, `shared/` beside the repository root. */
-export const SHARED = new URL('../../../shared/', import.meta.url);
-
-/** A parity fixture file's path. */
+/** A file of the repository's first parity fixture (tests/fixtures/parity/a_rgb32_p4). */
 export function fixturePath(name: string): string {
-  return new URL(`fixtures/parity/a_rgb32_p4/${name}`, SHARED).pathname;
+  return fileURLToPath(new URL(`../fixtures/parity/a_rgb32_p4/${name}`, import.meta.url));
 }

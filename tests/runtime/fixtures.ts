@@ -3,9 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { mae, vit, type MaeSpec } from '../../dsl/index.ts';
 
-/** ../shared beside the repository root (CI lays it out the same way). */
-export const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
-export const PARITY_DIR = join(SHARED, 'fixtures', 'parity');
+/**
+ * The parity fixtures (tensors produced by the official PyTorch code), kept in the repository so
+ * a fresh clone tests itself. `MAEC_PARITY_DIR` points the same tests at another folder of
+ * fixtures in this layout (one sub-folder per fixture).
+ */
+export const PARITY_DIR = process.env['MAEC_PARITY_DIR'] ?? fileURLToPath(new URL('../fixtures/parity/', import.meta.url));
 
 export interface FixtureConfig {
   readonly name: string;

@@ -7,15 +7,16 @@ import { uninstallKernels } from '../../runtime/kernels/index.ts';
 import { buildGraph } from '../../compiler/build/mae.ts';
 import { lower } from '../../runtime/tfjs/program.ts';
 import { loadSafetensors, toFloat32, toInt32, type SafetensorsTensor } from '../../runtime/io/index.ts';
-import { parityFixtures } from './fixtures.ts';
+import { PARITY_DIR, parityFixtures } from './fixtures.ts';
 import { relativeError } from './reference/cases.ts';
 
 const values = (t: SafetensorsTensor) => (t.dtype === 'I64' ? toInt32(t) : toFloat32(t));
 const asTensor = (t: SafetensorsTensor) => tf.tensor(toFloat32(t), [...t.shape]);
-const TOLERANCE = 1e-4;
+// Measured worst case on every fixture and backend: 9e-7; 1e-5 leaves rounding room and fails a real loss of precision.
+const TOLERANCE = 1e-5;
 
 const fixtures = parityFixtures();
-test('parity fixtures are present', () => assert.ok(fixtures.length > 0, 'no fixture under ../shared/fixtures/parity'));
+test('parity fixtures are present', () => assert.ok(fixtures.length > 0, `no fixture under ${PARITY_DIR}`));
 
 // wasm runs twice: with maec's matmul kernels (the default) and with the stock tfjs kernels.
 const variants: { backend: BackendName; label: string; stock?: boolean }[] = [
@@ -26,7 +27,7 @@ const variants: { backend: BackendName; label: string; stock?: boolean }[] = [
 
 for (const { backend, label, stock } of variants) {
   for (const fx of fixtures) {
-    test(`${fx.name} on ${label}: loss, pred, latent, mask, ids_restore and gradients match the official code`, async () => {
+    test(`${fx.name} on ${label}: loss, pred, latent, mask, ids_restore and gradients match the official code`, async (t) => {
       await useBackend(backend);
       if (stock) uninstallKernels();
       const [weights, inputs, expected] = await Promise.all(
@@ -50,10 +51,15 @@ for (const { backend, label, stock } of variants) {
       const noise = asTensor(inputs!.tensors.get('noise')!);
       const before = tf.memory().numTensors;
       const result = lower(graph).lossAndGrads(params, { imgs, noise }, ['pred', 'latent', 'mask', 'ids_restore']);
+      let worst = { name: '', err: 0 };
+      const close = (name: string, got: ArrayLike<number>, expectedValues: ArrayLike<number>) => {
+        const err = relativeError(got, expectedValues);
+        if (err >= worst.err) worst = { name, err };
+        assert.ok(err <= TOLERANCE, `${name}: relative error ${err.toExponential(2)} (tolerance ${TOLERANCE})`);
+      };
       try {
-        assert.ok(relativeError(result.loss.dataSync(), values(want('loss'))) < TOLERANCE, 'loss');
-        for (const name of ['pred', 'latent'])
-          assert.ok(relativeError(result.outputs[name]!.dataSync(), values(want(name))) < TOLERANCE, name);
+        close('loss', result.loss.dataSync(), values(want('loss')));
+        for (const name of ['pred', 'latent']) close(name, result.outputs[name]!.dataSync(), values(want(name)));
         assert.deepEqual(Array.from(result.outputs['mask']!.dataSync()), Array.from(values(want('mask'))), 'mask');
         assert.deepEqual(Array.from(result.outputs['ids_restore']!.dataSync()), Array.from(values(want('ids_restore'))), 'ids_restore');
         const gradNames = [...expected!.tensors.keys()].filter((k) => k.startsWith('grad.'));
@@ -62,9 +68,9 @@ for (const { backend, label, stock } of variants) {
           const name = key.slice('grad.'.length);
           const grad = result.grads.get(name);
           assert.ok(grad, `no gradient for ${name}`);
-          const err = relativeError(grad.dataSync(), values(want(key)));
-          assert.ok(err < TOLERANCE, `${key}: relative error ${err.toExponential(2)}`);
+          close(key, grad.dataSync(), values(want(key)));
         }
+        t.diagnostic(`worst relative error ${worst.err.toExponential(2)} (${worst.name})`);
       } finally {
         tf.dispose([result.loss, ...result.grads.values(), ...Object.values(result.outputs)]);
       }

@@ -22,7 +22,8 @@ import { parityFixtures } from './fixtures.ts';
  */
 
 /** float32 against float64: 1e-4 of the tensor's largest absolute value. */
-const TOLERANCE = 1e-4;
+// float32 against the float64 reference: measured at most about 4e-7 relative; 1e-5 fails a real loss of precision.
+const TOLERANCE = 1e-5;
 const BACKENDS: readonly BackendName[] = ['cpu', 'wasm'];
 
 const base = { depth: 1, heads: 2, mlpRatio: 4, decoderDepth: 1, decoderHeads: 2, eps: 1e-6, n: 2 };
