@@ -79,9 +79,12 @@ export function lineChartSvg(series: readonly Series[], o: ChartOptions = {}): s
       : `<polyline points="${d}" fill="none" stroke="${colour}" stroke-width="1.5" stroke-linejoin="round"/>`);
   });
   if (series.length > 1) {
+    // About 7 px per character at 12 px: the legend sits right-aligned inside the plot, on white.
+    const width = 26 + 7 * Math.max(...series.map((s) => s.label.length)) + 8;
+    const x = MARGIN.left + plotW - width;
+    parts.push(`<rect x="${x - 6}" y="${MARGIN.top + 2}" width="${width}" height="${series.length * 16 + 6}" fill="white" fill-opacity="0.85"/>`);
     series.forEach((s, i) => {
       const y = MARGIN.top + 14 + i * 16;
-      const x = MARGIN.left + plotW - 150;
       parts.push(`<line x1="${x}" y1="${y - 4}" x2="${x + 20}" y2="${y - 4}" stroke="${COLOURS[i % COLOURS.length]}" stroke-width="2"/>`);
       parts.push(`<text x="${x + 26}" y="${y}">${escapeXml(s.label)}</text>`);
     });

@@ -35,8 +35,11 @@ export interface LoopHooks {
   onStep(record: StepRecord): void;
   /** Persists the state at `position` (the generator is in the state the next step starts from). */
   checkpoint(position: Position): Promise<void>;
-  /** Called after the checkpoint at the end of each epoch; `epochsDone` counts from 1. */
-  onEpochEnd(epochsDone: number): Promise<void>;
+  /**
+   * Called at the end of each epoch, before its checkpoint (so a crash in between redoes it on
+   * resume); `epochsDone` counts from 1, `step` is the optimizer steps taken so far.
+   */
+  onEpochEnd(epochsDone: number, step: number): Promise<void>;
   /** Polled after every step: true stops the run after saving a checkpoint. */
   shouldStop(): boolean;
 }
@@ -120,8 +123,8 @@ export async function runLoop(ctx: LoopContext, hooks: LoopHooks): Promise<LoopR
       if (hyper.checkpointEvery > 0 && step % hyper.checkpointEvery === 0) await hooks.checkpoint(position);
     }
     const position = { step, epoch: epoch + 1, batchInEpoch: 0 };
+    await hooks.onEpochEnd(epoch + 1, step);
     await hooks.checkpoint(position);
-    await hooks.onEpochEnd(epoch + 1);
     last = performance.now();
     if (epoch + 1 < hyper.epochs && hooks.shouldStop()) return { kind: 'stopped', position };
   }

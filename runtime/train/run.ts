@@ -20,7 +20,8 @@ import { TrainError } from './errors.ts';
 import { fixedImages } from './fixed-images.ts';
 import type { PretrainHyper } from './hyper.ts';
 import { runLoop, stepsPerEpoch, type LoopResult, type StepRecord } from './loop.ts';
-import { appendMetric, readMetrics, truncateMetrics } from './metrics.ts';
+import { heldOutLoss, heldOutSet, type HeldOutLoss } from './heldout.ts';
+import { appendHeldOut, appendMetric, readHeldOut, readMetrics, truncateMetrics } from './metrics.ts';
 import { createModelState, readMoments, readParams } from './model-state.ts';
 import { reconstructionRows, writeReconstructionGrid } from './reconstruction.ts';
 import { checkResumable, createRunDir, reconstructionPath, runFiles } from './run-dir.ts';
@@ -48,6 +49,13 @@ export interface PretrainOptions {
 export interface PretrainResult {
   readonly result: LoopResult;
   readonly lastLoss: number | undefined;
+  /** The held-out loss after the last epoch this invocation finished, beside the trivial predictor's. */
+  readonly heldOut?: HeldOutLoss;
+}
+
+/** `loss` as a percentage of the trivial predictor's loss. */
+export function percentOf(r: HeldOutLoss): string {
+  return `${((100 * r.loss) / r.trivial).toFixed(0)}%`;
 }
 
 /** Runs (or resumes) the pretraining described by `o`; TrainError for everything the user can fix. */
@@ -86,6 +94,8 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   try {
     if (moments) state.optimizer.load(moments, start.step);
     const shown = await fixedImages(o.dataset, meta, o.spec.mask.strategy, o.hyper.seed);
+    const heldOut = await heldOutSet(o.dataset, meta, o.spec.mask.strategy, o.hyper.seed);
+    let lastHeldOut: HeldOutLoss | undefined;
     const images = Math.min(o.dataset.splits.train, o.limit ?? Infinity);
     const totalSteps = stepsPerEpoch(images, o.hyper).steps * o.hyper.epochs;
     const eta = new EtaEstimator();
@@ -112,25 +122,44 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
       lastTime = now;
       o.reporter.update({ ...r, totalSteps, epochs: o.hyper.epochs, etaSeconds: eta.secondsLeft(totalSteps - r.step) });
     };
-    const onEpochEnd = async (epoch: number) => {
+    const evaluateHeldOut = (step: number, epoch: number): HeldOutLoss | undefined => {
+      if (!heldOut) return undefined;
+      const r = heldOutLoss(program, state.params, heldOut);
+      appendHeldOut(files.metrics, { step, epoch, loss: r.loss, trivial: r.trivial, images: heldOut.count });
+      return r;
+    };
+    const onEpochEnd = async (epoch: number, step: number) => {
       const path = reconstructionPath(files, epoch);
       await writeReconstructionGrid(path, reconstructionRows(program, state.params, shown.images, shown.noise), meta, o.dataset.stats);
-      o.reporter.note(`epoch ${epoch}/${o.hyper.epochs} done: checkpoint saved, reconstructions in ${relative(process.cwd(), path)}`);
+      const held = evaluateHeldOut(step, epoch);
+      lastHeldOut = held;
+      const heldText = held ? `held-out loss ${held.loss.toFixed(4)} (${percentOf(held)} of the trivial predictor's ${held.trivial.toFixed(4)}), ` : '';
+      o.reporter.note(`epoch ${epoch}/${o.hyper.epochs} done: ${heldText}reconstructions in ${relative(process.cwd(), path)}`);
       lastTime = performance.now();
     };
     const shouldStop = () => (o.interrupted?.() ?? false) || (o.maxSteps !== undefined && stepsThisRun >= o.maxSteps);
 
+    if (start.step === 0 && !o.resume) evaluateHeldOut(0, 0);
     const result = await runLoop({ program, state, dataset: o.dataset, hyper: o.hyper, rng, strategy: o.spec.mask.strategy, augment: o.spec.augment, start, ...(o.limit !== undefined ? { limit: o.limit } : {}) }, { onStep, checkpoint, onEpochEnd, shouldStop });
     await writeLossChart(files.metrics, files.lossChart);
-    return { result, lastLoss };
+    return { result, lastLoss, ...(lastHeldOut ? { heldOut: lastHeldOut } : {}) };
   } finally {
     state.dispose();
   }
 }
 
-/** loss.png from every record of metrics.jsonl. */
-async function writeLossChart(metrics: string, path: string): Promise<void> {
+/**
+ * loss.png from metrics.jsonl: the training loss of every step, the held-out loss after each
+ * epoch, and the trivial predictor's held-out loss as the reference a model must get under.
+ */
+export async function writeLossChart(metrics: string, path: string): Promise<void> {
   const records = readMetrics(metrics);
   if (records.length === 0) return;
-  await writeLineChart(path, [{ label: 'loss', x: records.map((r) => r.epoch), y: records.map((r) => r.loss) }], { title: 'MAE pretraining loss', xLabel: 'epoch', yLabel: 'loss (masked patches)' });
+  const held = readHeldOut(metrics);
+  const series = [{ label: 'train (per step)', x: records.map((r) => r.epoch), y: records.map((r) => r.loss) }];
+  if (held.length > 0) {
+    series.push({ label: 'held-out', x: held.map((r) => r.epoch), y: held.map((r) => r.loss) });
+    series.push({ label: 'trivial predictor, held-out', x: held.map((r) => r.epoch), y: held.map((r) => r.trivial) });
+  }
+  await writeLineChart(path, series, { title: 'MAE pretraining loss', xLabel: 'epoch', yLabel: 'loss (masked patches)' });
 }

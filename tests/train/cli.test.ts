@@ -14,7 +14,10 @@ test('maec pretrain trains a tiny synthetic run end to end and writes every outp
   assert.match(r.stdout, /backend \w+: /);
   assert.match(r.stdout, /finished 1 epochs \(8 steps\)/);
   for (const f of ['spec.json', 'checkpoint.safetensors', 'loss.png', 'reconstructions/epoch-001.png']) assert.ok(existsSync(join(out, f)), `${f} missing`);
-  assert.equal(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').length, 8);
+  const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind?: string });
+  assert.equal(lines.filter((l) => l.kind === undefined).length, 8, 'one line per step');
+  assert.equal(lines.filter((l) => l.kind === 'heldout').length, 2, 'a held-out line before training and after the epoch');
+  assert.match(r.stdout, /epoch 1\/1 done: held-out loss \d\.\d{4} \(\d+% of the trivial predictor's \d\.\d{4}\)/);
 });
 
 /** A one-epoch pretraining that gets `signal` once its first step is printed. */

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useBackend } from '../../runtime/backend.ts';
 import { openDataset } from '../../runtime/data/index.ts';
-import { readMetrics } from '../../runtime/train/metrics.ts';
+import { readHeldOut, readMetrics } from '../../runtime/train/metrics.ts';
 import { pretrain, type PretrainOptions } from '../../runtime/train/run.ts';
 import { TrainError } from '../../runtime/train/errors.ts';
 import { quietReporter, tempDir, tinySpec, TINY_DATA, TINY_HYPER } from './helpers.ts';
@@ -29,6 +29,17 @@ test('the loss falls over a short synthetic run, and the run folder holds every 
     assert.ok(existsSync(join(dir, f)), `${f} missing`);
 });
 
+test('metrics.jsonl holds the held-out loss before training and after each epoch, beside the trivial predictor\'s', async () => {
+  const dir = join(tempDir(), 'run');
+  const { heldOut } = await pretrain(await options(dir));
+  const held = readHeldOut(join(dir, 'metrics.jsonl'));
+  assert.deepEqual(held.map((r) => [r.step, r.epoch, r.images]), [[0, 0, 16], [8, 1, 16], [16, 2, 16]]);
+  // The trivial predictor sees the same images and masks every time.
+  assert.equal(new Set(held.map((r) => r.trivial)).size, 1);
+  assert.ok(held.every((r) => Number.isFinite(r.loss) && r.trivial > 0));
+  assert.deepEqual(heldOut, { loss: held[2]!.loss, trivial: held[2]!.trivial });
+});
+
 test('stopping and resuming gives exactly the losses of an uninterrupted run', async () => {
   const whole = join(tempDir(), 'whole');
   await pretrain(await options(whole));
@@ -38,6 +49,7 @@ test('stopping and resuming gives exactly the losses of an uninterrupted run', a
   assert.equal((await pretrain(await options(parts, { maxSteps: 6, resume: true }))).result.kind, 'stopped');
   assert.equal((await pretrain(await options(parts, { resume: true }))).result.kind, 'finished');
   assert.deepEqual(losses(parts), losses(whole));
+  assert.deepEqual(readHeldOut(join(parts, 'metrics.jsonl')), readHeldOut(join(whole, 'metrics.jsonl')));
   assert.deepEqual(readFileSync(join(parts, 'checkpoint.safetensors')), readFileSync(join(whole, 'checkpoint.safetensors')));
 });
 
