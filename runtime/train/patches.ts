@@ -34,22 +34,45 @@ export function unpatchifyImage(patches: Float32Array, channels: number, size: n
 }
 
 /**
- * A prediction made in per-patch normalised units (normPixLoss) back in the target's units:
- * pred * sqrt(var + eps) + mean, with the target patch's mean and unbiased variance, as the
- * loss normalised it (and as the official visualisation undoes it).
+ * A prediction made in per-patch normalised units (normPixLoss) back in the target's units,
+ * pred * sqrt(var + eps) + mean with a patch's mean and unbiased variance, using only what the
+ * encoder saw: a visible patch (mask 0) with its own statistics, a masked patch (mask 1) with
+ * the average mean and average variance of the image's visible patches. The masked patches'
+ * own statistics are never read, so the figure shows only what the model predicted; the
+ * brightness of a masked patch is an estimate from its visible neighbours.
  */
-export function denormalizePatches(pred: Float32Array, target: Float32Array, dim: number, eps = 1e-6): Float32Array {
-  if (pred.length !== target.length || pred.length % dim !== 0)
-    throw new Error(`denormalizePatches: expected pred and target of equal length divisible by ${dim}, found ${pred.length} and ${target.length}`);
-  const out = new Float32Array(pred.length);
-  for (let at = 0; at < pred.length; at += dim) {
+export function denormalizeWithVisibleStats(pred: Float32Array, target: Float32Array, mask: ArrayLike<number>, dim: number, eps = 1e-6): Float32Array {
+  if (pred.length !== target.length || pred.length !== mask.length * dim)
+    throw new Error(`denormalizeWithVisibleStats: expected pred and target of ${mask.length} patches x ${dim}, found ${pred.length} and ${target.length} values`);
+  const means = new Float64Array(mask.length);
+  const variances = new Float64Array(mask.length);
+  let visible = 0;
+  let meanOfVisible = 0;
+  let varianceOfVisible = 0;
+  for (let l = 0; l < mask.length; l++) {
+    if (mask[l]! >= 0.5) continue;
+    const at = l * dim;
     let mean = 0;
     for (let k = 0; k < dim; k++) mean += target[at + k]!;
     mean /= dim;
     let ss = 0;
     for (let k = 0; k < dim; k++) ss += (target[at + k]! - mean) ** 2;
-    const std = Math.sqrt(ss / (dim - 1) + eps);
-    for (let k = 0; k < dim; k++) out[at + k] = pred[at + k]! * std + mean;
+    means[l] = mean;
+    variances[l] = ss / (dim - 1);
+    meanOfVisible += mean;
+    varianceOfVisible += variances[l]!;
+    visible += 1;
+  }
+  if (visible > 0) {
+    meanOfVisible /= visible;
+    varianceOfVisible /= visible;
+  }
+  const out = new Float32Array(pred.length);
+  for (let l = 0; l < mask.length; l++) {
+    const masked = mask[l]! >= 0.5;
+    const mean = masked ? meanOfVisible : means[l]!;
+    const std = Math.sqrt((masked ? varianceOfVisible : variances[l]!) + eps);
+    for (let k = 0; k < dim; k++) out[l * dim + k] = pred[l * dim + k]! * std + mean;
   }
   return out;
 }

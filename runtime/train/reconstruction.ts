@@ -7,12 +7,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { statsForChannels, type ChannelStats } from '../data/index.ts';
 import { composeGrid, maskPatches, pasteVisible, writePng, type GridRow } from '../image/index.ts';
 import type { ParamTensors, Program } from '../tfjs/program.ts';
-import { denormalizePatches, patchifyImage, unpatchifyImage } from './patches.ts';
+import { denormalizeWithVisibleStats, patchifyImage, unpatchifyImage } from './patches.ts';
 
 /**
- * The grid rows for `images` [N, C, S, S] (normalised) under masking `noise` [N, L]. The
- * prediction is de-normalised per patch with the original's statistics when the model was
- * trained with normPixLoss.
+ * The grid rows for `images` [N, C, S, S] (normalised) under masking `noise` [N, L]. With
+ * pixel targets the reconstruction is the prediction itself. With normPixLoss the prediction
+ * is in per-patch normalised units and is drawn with statistics from the visible patches only
+ * (`denormalizeWithVisibleStats`): a masked patch's true brightness is never borrowed.
  */
 export function reconstructionRows(program: Program, params: ParamTensors, images: Float32Array, noise: Float32Array): GridRow[] {
   const { channels: C, imageSize: S, patch: p, numPatches: L, normPixLoss } = program.graph.meta;
@@ -27,7 +28,7 @@ export function reconstructionRows(program: Program, params: ParamTensors, image
     const original = images.slice(i * C * S * S, (i + 1) * C * S * S); // [C, S, S]
     const mask = out.mask.subarray(i * L, (i + 1) * L); // [L]
     let pred: Float32Array = out.pred.slice(i * L * dim, (i + 1) * L * dim); // [L, p*p*C]
-    if (normPixLoss) pred = denormalizePatches(pred, patchifyImage(original, C, S, p), dim);
+    if (normPixLoss) pred = denormalizeWithVisibleStats(pred, patchifyImage(original, C, S, p), mask, dim);
     const recon = unpatchifyImage(pred, C, S, p); // [C, S, S]
     rows.push([original, maskPatches(original, C, S, S, mask, p), recon, pasteVisible(recon, original, C, S, S, mask, p)]);
   }
