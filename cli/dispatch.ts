@@ -15,7 +15,7 @@ export function topHelp(commands: readonly Command[]): string {
     '',
     'examples:',
     '  maec compile models/mae-vit-b16.ts',
-    '  maec pretrain models/mnist-quick.ts --epochs 4 --out runs/quick',
+    '  maec pretrain models/mnist-quick.ts --epochs 8 --batch 32 --blr 1e-2 --out runs/quick',
     '  maec reconstruct runs/quick my-digit.png',
     '  maec probe runs/quick --data mnist',
     '  maec sweep models/ablations/mask-ratio.ts --data fashion-mnist --budget tiny --workers 2',
