@@ -8,8 +8,8 @@
  *   taskset -c 0 npx tsx bench/ab.ts [rounds=5]
  */
 import { loadavg } from 'node:os';
-import { useBackend } from '../runtime/backend.ts';
-import { installKernels, uninstallKernels } from '../runtime/kernels/index.ts';
+import { useBackend } from '../runtime/tfjs/backend.ts';
+import { installKernels, uninstallKernels } from '../runtime/tfjs/kernels/index.ts';
 import { buildGraph } from '../compiler/build/mae.ts';
 import { cifarSmall } from '../models/cifar-small.ts';
 import { trainingHarness } from './harness.ts';

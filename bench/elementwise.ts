@@ -15,7 +15,7 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import { installKernels, uninstallKernels } from '../runtime/kernels/index.ts';
+import { installKernels, uninstallKernels } from '../runtime/tfjs/kernels/index.ts';
 import { writeFileAtomic } from '../runtime/io/atomic.ts';
 import { registerGradients } from '../runtime/tfjs/gradients.ts';
 import { gelu } from '../runtime/tfjs/ops/gelu.ts';

@@ -14,8 +14,8 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import { installKernels, planMatMul, uninstallKernels } from '../runtime/kernels/index.ts';
-import { routeToKernel } from '../runtime/kernels/route.ts';
+import { installKernels, planMatMul, uninstallKernels } from '../runtime/tfjs/kernels/index.ts';
+import { routeToKernel } from '../runtime/tfjs/kernels/route.ts';
 
 interface Shape {
   readonly group: string;

@@ -10,7 +10,7 @@
  * includes its own bookkeeping, so compare shares, not absolute step times, with bench/step.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '../runtime/backend.ts';
+import { useBackend } from '../runtime/tfjs/backend.ts';
 import { buildGraph } from '../compiler/build/mae.ts';
 import { cifarSmall } from '../models/cifar-small.ts';
 import { trainingHarness } from './harness.ts';

@@ -41,7 +41,7 @@
 #define ACCUMULATE 1 /* a later K block adds to what an earlier one stored */
 #define EPILOGUE 2   /* the last K block applies bias and activation */
 
-/* activation codes, mirrored in runtime/kernels/abi.ts */
+/* activation codes, mirrored in runtime/tfjs/kernels/abi.ts */
 #define ACT_LINEAR 0
 #define ACT_RELU 1
 #define ACT_RELU6 2

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { buildClassifier, FINETUNE_CLASSIFIER } from '../../compiler/build/classifier.ts';
 import type { MaeSpec } from '../../dsl/index.ts';
 import { AUGMENTS, checkCompatibility, openDataset, type Augment } from '../../runtime/data/index.ts';
-import { BACKENDS, useBackend, type BackendName } from '../../runtime/backend.ts';
+import { BACKENDS, useBackend, type BackendName } from '../../runtime/tfjs/backend.ts';
 import { classifierStart } from '../../runtime/eval/classifier-params.ts';
 import { FINETUNE_DEFAULTS, type FinetuneConfig } from '../../runtime/eval/finetune.ts';
 import { FINETUNE_CHECKPOINT_EVERY, finetune } from '../../runtime/eval/finetune-run.ts';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { resolve } from 'node:path';
 import { buildGraph } from '../../compiler/build/mae.ts';
 import type { Graph } from '../../compiler/ir/types.ts';
-import { BACKENDS, useBackend, type BackendName } from '../../runtime/backend.ts';
+import { BACKENDS, useBackend, type BackendName } from '../../runtime/tfjs/backend.ts';
 import { initialValue } from '../../runtime/init.ts';
 import { loadSafetensors, saveSafetensors, toFloat32, type SafetensorsFile, type TensorToWrite } from '../../runtime/io/index.ts';
 import { Rng } from '../../runtime/rng.ts';

@@ -4,7 +4,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { decodeSpec } from '../../dsl/decode.ts';
 import { applyOverrides, DEFAULTS, PRETRAIN_AUGMENTS, type MaeSpec, type PretrainAugment } from '../../dsl/index.ts';
 import { formatProblem } from '../../dsl/problem.ts';
-import { useBackend, type BackendName } from '../../runtime/backend.ts';
+import { useBackend, type BackendName } from '../../runtime/tfjs/backend.ts';
 import { readCheckpoint } from '../../runtime/checkpoint/index.ts';
 import { DataError, DEFAULT_SOURCE, openDataset } from '../../runtime/data/index.ts';
 import { createReporter } from '../../runtime/progress/index.ts';

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { buildGraph } from '../../compiler/build/mae.ts';
-import { BACKENDS, useBackend, type BackendName } from '../../runtime/backend.ts';
+import { BACKENDS, useBackend, type BackendName } from '../../runtime/tfjs/backend.ts';
 import { checkCompatibility, openDataset } from '../../runtime/data/index.ts';
 import { confusionOf } from '../../runtime/eval/confusion.ts';
 import { extractFeatures, POOLINGS, type Pooling } from '../../runtime/eval/features.ts';

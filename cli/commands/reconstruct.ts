@@ -5,7 +5,7 @@ import { buildGraph } from '../../compiler/build/mae.ts';
 import { decodeSpec } from '../../dsl/decode.ts';
 import { formatProblem } from '../../dsl/problem.ts';
 import { tryVariant } from '../../dsl/variants.ts';
-import { BACKENDS, useBackend, type BackendName } from '../../runtime/backend.ts';
+import { BACKENDS, useBackend, type BackendName } from '../../runtime/tfjs/backend.ts';
 import { checkedParams, readCheckpoint } from '../../runtime/checkpoint/index.ts';
 import { statsForChannels } from '../../runtime/data/index.ts';
 import { checkpointPath } from '../../runtime/eval/pretrained.ts';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Graph, Node } from '../../compiler/ir/types.ts';
 import { EXECUTORS, type ExecContext } from './executors.ts';
 import { rulesFor, type LoweringRules } from './rules.ts';
-import { installedKernels } from '../kernels/index.ts';
+import { installedKernels } from './kernels/index.ts';
 
 /** Parameter tensors by official name (trainable ones may be tf.Variables). */
 export type ParamTensors = ReadonlyMap<string, tf.Tensor>;

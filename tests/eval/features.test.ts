@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { buildGraph } from '../../compiler/build/mae.ts';
 import { openDataset } from '../../runtime/data/index.ts';
-import { useBackend } from '../../runtime/backend.ts';
+import { useBackend } from '../../runtime/tfjs/backend.ts';
 import { extractFeatures } from '../../runtime/eval/features.ts';
 import { initialParams } from '../../runtime/init.ts';
 import { Rng } from '../../runtime/rng.ts';

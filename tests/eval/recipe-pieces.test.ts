@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { buildClassifier } from '../../compiler/build/classifier.ts';
-import { useBackend } from '../../runtime/backend.ts';
+import { useBackend } from '../../runtime/tfjs/backend.ts';
 import { classifierStart } from '../../runtime/eval/classifier-params.ts';
 import { drawDropPathKeeps } from '../../runtime/eval/drop-path.ts';
 import { evaluateOutput } from '../../runtime/eval/forward.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildClassifier } from '../../compiler/build/classifier.ts';
 import { readFinetuneCheckpoint, type AtomicWriter } from '../../runtime/checkpoint/index.ts';
-import { useBackend } from '../../runtime/backend.ts';
+import { useBackend } from '../../runtime/tfjs/backend.ts';
 import { openDataset } from '../../runtime/data/index.ts';
 import { classifierStart } from '../../runtime/eval/classifier-params.ts';
 import { FINETUNE_DEFAULTS } from '../../runtime/eval/finetune.ts';

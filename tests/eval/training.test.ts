@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildClassifier } from '../../compiler/build/classifier.ts';
-import { useBackend } from '../../runtime/backend.ts';
+import { useBackend } from '../../runtime/tfjs/backend.ts';
 import { openDataset } from '../../runtime/data/index.ts';
 import { classifierStart } from '../../runtime/eval/classifier-params.ts';
 import { confusionOf, accuracy } from '../../runtime/eval/confusion.ts';

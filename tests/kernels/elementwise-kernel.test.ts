@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedKernelNames, fusedKernelsActive, installKernels, uninstallKernels } from '../../runtime/kernels/index.ts';
+import { fusedKernelNames, fusedKernelsActive, installKernels, uninstallKernels } from '../../runtime/tfjs/kernels/index.ts';
 import { gelu } from '../../runtime/tfjs/ops/gelu.ts';
 import { layerNorm } from '../../runtime/tfjs/ops/layer-norm.ts';
 import { attention } from '../../runtime/tfjs/ops/attention.ts';

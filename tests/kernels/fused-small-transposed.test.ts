@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '../../runtime/backend.ts';
-import { installKernels } from '../../runtime/kernels/index.ts';
+import { useBackend } from '../../runtime/tfjs/backend.ts';
+import { installKernels } from '../../runtime/tfjs/kernels/index.ts';
 
 /** x [M, K] . W^T + b computed in float64, W [N, K]. */
 function reference(x: Float32Array, w: Float32Array, b: Float32Array, m: number, k: number, n: number): Float64Array {

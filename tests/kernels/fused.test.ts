@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { installKernels, uninstallKernels } from '../../runtime/kernels/index.ts';
+import { installKernels, uninstallKernels } from '../../runtime/tfjs/kernels/index.ts';
 import { Rng } from '../../runtime/rng.ts';
 import { randomTensor, useWasm } from './reference.ts';
 

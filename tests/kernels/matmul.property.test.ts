@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs-core';
-import { installKernels, uninstallKernels } from '../../runtime/kernels/index.ts';
+import { installKernels, uninstallKernels } from '../../runtime/tfjs/kernels/index.ts';
 import { Rng } from '../../runtime/rng.ts';
 import { firstMismatch, randomTensor, referenceMatMul, useWasm } from './reference.ts';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { planMatMul, type MatMulPlan } from '../../runtime/kernels/plan.ts';
+import { planMatMul, type MatMulPlan } from '../../runtime/tfjs/kernels/plan.ts';
 
 function planned(a: number[], b: number[], tA = false, tB = false): MatMulPlan {
   const result = planMatMul(a, b, tA, tB);

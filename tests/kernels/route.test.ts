@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { planMatMul } from '../../runtime/kernels/plan.ts';
-import { routeToKernel, type RoutePolicy } from '../../runtime/kernels/route.ts';
+import { planMatMul } from '../../runtime/tfjs/kernels/plan.ts';
+import { routeToKernel, type RoutePolicy } from '../../runtime/tfjs/kernels/route.ts';
 
 function routed(a: number[], b: number[], tA = false, tB = false, policy: RoutePolicy = 'auto'): 'kernel' | 'stock' {
   const planned = planMatMul(a, b, tA, tB);

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '../../runtime/backend.ts';
-import { installKernels, installedKernels } from '../../runtime/kernels/index.ts';
+import { useBackend } from '../../runtime/tfjs/backend.ts';
+import { installKernels, installedKernels } from '../../runtime/tfjs/kernels/index.ts';
 
 /** The elements of x [shape] at begin..begin+size, by plain index arithmetic. */
 function reference(x: Float32Array, shape: readonly number[], begin: readonly number[], size: readonly number[]): number[] {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend, type BackendName } from '../../runtime/backend.ts';
+import { useBackend, type BackendName } from '../../runtime/tfjs/backend.ts';
 import { buildGraph } from '../../compiler/build/mae.ts';
 import type { Graph } from '../../compiler/ir/types.ts';
 import { lower } from '../../runtime/tfjs/program.ts';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend, type BackendName } from '../../runtime/backend.ts';
+import { useBackend, type BackendName } from '../../runtime/tfjs/backend.ts';
 import { argsort, maskFromRestore } from '../../runtime/tfjs/ops/masking.ts';
 import { gatherTokens } from '../../runtime/tfjs/ops/tokens.ts';
 import { rulesFor } from '../../runtime/tfjs/rules.ts';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend, type BackendName } from '../../runtime/backend.ts';
+import { useBackend, type BackendName } from '../../runtime/tfjs/backend.ts';
 import { patchify } from '../../runtime/tfjs/ops/patchify.ts';
 import { Rng } from '../../runtime/rng.ts';
 import { unpatchify, type Mat } from './reference/index.ts';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { buildGraph } from '../../compiler/build/mae.ts';
-import { useBackend } from '../../runtime/backend.ts';
+import { useBackend } from '../../runtime/tfjs/backend.ts';
 import type { PretrainAugment } from '../../dsl/index.ts';
 import type { Position } from '../../runtime/checkpoint/index.ts';
 import { openDataset } from '../../runtime/data/index.ts';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { useBackend } from '../../runtime/backend.ts';
+import { useBackend } from '../../runtime/tfjs/backend.ts';
 import { openDataset } from '../../runtime/data/index.ts';
 import { readHeldOut, readMetrics } from '../../runtime/train/metrics.ts';
 import { pretrain, type PretrainOptions } from '../../runtime/train/run.ts';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedKernelNames, fusedKernelsActive } from '../../kernels/index.ts';
+import { fusedKernelNames, fusedKernelsActive } from '../kernels/index.ts';
 
 /**
  * qkv [N, T, 3D] -> q, k, v, each [H*N, T, hd], with one rank-4 transpose and a split along the

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedKernelNames, fusedKernelsActive } from '../../kernels/index.ts';
+import { fusedKernelNames, fusedKernelsActive } from '../kernels/index.ts';
 
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedKernelNames, fusedKernelsActive } from '../../kernels/index.ts';
+import { fusedKernelNames, fusedKernelsActive } from '../kernels/index.ts';
 
 /** What the forward pass keeps for the gradient: y, the normalised input and 1/sigma per row. */
 interface Normalised {

@@ -7,7 +7,7 @@ import type { KernelExports } from './abi.ts';
 import { wasmApi, type WasmMemory, type WasmModule } from './wasm_api.ts';
 
 /** Where the committed kernel binary lives, relative to this file. */
-export const kernelModuleUrl = new URL('../../kernels/maec_kernels.wasm', import.meta.url);
+export const kernelModuleUrl = new URL('../../../kernels/maec_kernels.wasm', import.meta.url);
 
 let compiled: Promise<WasmModule> | undefined;
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerGradients } from './tfjs/gradients.ts';
+import { registerGradients } from './gradients.ts';
 import { installKernels } from './kernels/index.ts';
 
 registerGradients();
