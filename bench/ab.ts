@@ -8,8 +8,7 @@
  *   taskset -c 0 npx tsx bench/ab.ts [rounds=5]
  */
 import { loadavg } from 'node:os';
-import { useBackend } from '../runtime/tfjs/backend.ts';
-import { installKernels, uninstallKernels } from '../runtime/tfjs/kernels/index.ts';
+import { openTarget, type Target } from '../runtime/tfjs/target.ts';
 import { buildGraph } from '../compiler/build/mae.ts';
 import { cifarSmall } from '../models/cifar-small.ts';
 import { trainingHarness } from './harness.ts';
@@ -18,19 +17,16 @@ const BATCH = 64;
 type Variant = 'stock' | 'matmul' | 'matmul+elementwise';
 const VARIANTS: readonly Variant[] = ['stock', 'matmul', 'matmul+elementwise'];
 
-async function use(variant: Variant): Promise<void> {
-  uninstallKernels();
-  if (variant !== 'stock') await installKernels({ env: {}, elementwise: variant === 'matmul+elementwise' });
+function use(variant: Variant): Promise<Target> {
+  return openTarget('wasm', { kernels: variant === 'stock' ? false : { env: {}, elementwise: variant === 'matmul+elementwise' } });
 }
 
 async function main(): Promise<void> {
   const rounds = Number(process.argv[2] ?? 5);
-  await useBackend('wasm');
   const graph = buildGraph(cifarSmall, 'pretrain');
-  const harness = trainingHarness(graph, BATCH);
+  const harness = trainingHarness(graph, await use('stock'), BATCH);
   const stepMs = async (variant: Variant): Promise<number> => {
-    await use(variant);
-    harness.lowerNow(); // the lowering rules depend on which kernels are installed
+    harness.relower(await use(variant));
     const t0 = performance.now();
     harness.step();
     return performance.now() - t0;

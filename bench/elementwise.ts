@@ -6,7 +6,7 @@
  *   taskset -c 0 npx tsx bench/elementwise.ts          all ops
  *   taskset -c 0 npx tsx bench/elementwise.ts gelu     only ops whose name contains 'gelu'
  *
- * "stock" is installKernels({ elementwise: false }): maec's matmuls, tfjs's elementwise ops.
+ * "stock" is a wasm target with kernels { elementwise: false }: maec's matmuls, tfjs's elementwise ops.
  * "maec" adds the elementwise kernels. Samples alternate, each >= 25 ms of back-to-back
  * calls, after a 1.5 s warm-up per variant (V8 tiers wasm up in the background).
  */
@@ -15,12 +15,10 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import { installKernels, uninstallKernels } from '../runtime/tfjs/kernels/index.ts';
 import { writeFileAtomic } from '../runtime/io/atomic.ts';
 import { registerGradients } from '../runtime/tfjs/gradients.ts';
-import { gelu } from '../runtime/tfjs/ops/gelu.ts';
-import { layerNorm } from '../runtime/tfjs/ops/layer-norm.ts';
-import { attention } from '../runtime/tfjs/ops/attention.ts';
+import type { OpImpls } from '../runtime/tfjs/ops/impls.ts';
+import { openTarget } from '../runtime/tfjs/target.ts';
 
 registerGradients();
 
@@ -28,17 +26,17 @@ interface Case {
   readonly name: string;
   /** elements of the op's main tensor, for elements/s */
   readonly elements: number;
-  readonly setup: () => { run: () => void; dispose: () => void };
+  readonly setup: () => { run: (ops: OpImpls) => void; dispose: () => void };
 }
 
 /** A case timing `f` on random inputs of `shapes`; f's results are disposed by a tidy. */
-function opCase(name: string, shapes: number[][], f: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[]): Case {
+function opCase(name: string, shapes: number[][], f: (ops: OpImpls, ...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[]): Case {
   return {
     name,
     elements: shapes[0]!.reduce((p, d) => p * d, 1),
     setup: () => {
       const xs = shapes.map((s) => tf.randomNormal(s));
-      return { run: () => tf.tidy(() => void f(...xs)), dispose: () => tf.dispose(xs) };
+      return { run: (ops) => tf.tidy(() => void f(ops, ...xs)), dispose: () => tf.dispose(xs) };
     },
   };
 }
@@ -47,18 +45,18 @@ const sumOfProduct = (y: tf.Tensor, w: tf.Tensor): tf.Scalar => tf.sum(tf.mul(y,
 
 // Encoder: N=64, T=17 tokens, width 192, MLP 768, 3 heads; decoder: T=65, width 128, MLP 512, 4 heads.
 const CASES: readonly Case[] = [
-  opCase('gelu forward [64,17,768]', [[64, 17, 768]], (x) => gelu(x!)),
-  opCase('gelu forward [64,65,512]', [[64, 65, 512]], (x) => gelu(x!)),
-  opCase('gelu forward+backward [64,65,512]', [[64, 65, 512]], (x) => tf.grad(gelu)(x!)),
-  opCase('layerNorm forward [64,65,128]', [[64, 65, 128], [128], [128]], (x, g, b) => layerNorm(x!, g!, b!, 1e-6)),
-  opCase('layerNorm forward+backward [64,65,128]', [[64, 65, 128], [128], [128], [64, 65, 128]], (x, g, b, w) =>
-    tf.grads((a: tf.Tensor, gm: tf.Tensor, bt: tf.Tensor) => sumOfProduct(layerNorm(a, gm, bt, 1e-6), w!))([x!, g!, b!])),
-  opCase('layerNorm forward+backward [64,17,192]', [[64, 17, 192], [192], [192], [64, 17, 192]], (x, g, b, w) =>
-    tf.grads((a: tf.Tensor, gm: tf.Tensor, bt: tf.Tensor) => sumOfProduct(layerNorm(a, gm, bt, 1e-6), w!))([x!, g!, b!])),
-  opCase('attention forward+backward T=65 (softmax gradient) [64,65,384]', [[64, 65, 384], [64, 65, 128]], (qkv, w) =>
-    tf.grad((x: tf.Tensor) => sumOfProduct(attention(x, 4), w!))(qkv!)),
-  opCase('sum over axis 0 (bias gradient) [4160,512]', [[4160, 512]], (x) => tf.sum(x!, 0)),
-  opCase('sum over axes 0,1 [64,17,768]', [[64, 17, 768]], (x) => tf.sum(x!, [0, 1])),
+  opCase('gelu forward [64,17,768]', [[64, 17, 768]], (ops, x) => ops.gelu(x!)),
+  opCase('gelu forward [64,65,512]', [[64, 65, 512]], (ops, x) => ops.gelu(x!)),
+  opCase('gelu forward+backward [64,65,512]', [[64, 65, 512]], (ops, x) => tf.grad(ops.gelu)(x!)),
+  opCase('layerNorm forward [64,65,128]', [[64, 65, 128], [128], [128]], (ops, x, g, b) => ops.layerNorm(x!, g!, b!, 1e-6)),
+  opCase('layerNorm forward+backward [64,65,128]', [[64, 65, 128], [128], [128], [64, 65, 128]], (ops, x, g, b, w) =>
+    tf.grads((a: tf.Tensor, gm: tf.Tensor, bt: tf.Tensor) => sumOfProduct(ops.layerNorm(a, gm, bt, 1e-6), w!))([x!, g!, b!])),
+  opCase('layerNorm forward+backward [64,17,192]', [[64, 17, 192], [192], [192], [64, 17, 192]], (ops, x, g, b, w) =>
+    tf.grads((a: tf.Tensor, gm: tf.Tensor, bt: tf.Tensor) => sumOfProduct(ops.layerNorm(a, gm, bt, 1e-6), w!))([x!, g!, b!])),
+  opCase('attention forward+backward T=65 (softmax gradient) [64,65,384]', [[64, 65, 384], [64, 65, 128]], (ops, qkv, w) =>
+    tf.grad((x: tf.Tensor) => sumOfProduct(ops.attention(x, 4), w!))(qkv!)),
+  opCase('sum over axis 0 (bias gradient) [4160,512]', [[4160, 512]], (_ops, x) => tf.sum(x!, 0)),
+  opCase('sum over axes 0,1 [64,17,768]', [[64, 17, 768]], (_ops, x) => tf.sum(x!, [0, 1])),
 ];
 
 const samples = 7;
@@ -69,9 +67,10 @@ function median(xs: number[]): number {
   return s[s.length >> 1]!;
 }
 
-async function use(variant: 'stock' | 'maec'): Promise<void> {
-  const result = await installKernels({ env: {}, elementwise: variant === 'maec' });
-  if (!result.installed) throw new Error(`kernels not installed: ${result.reason}`);
+async function use(variant: 'stock' | 'maec'): Promise<OpImpls> {
+  const target = await openTarget('wasm', { kernels: { env: {}, elementwise: variant === 'maec' } });
+  if (target.installed.length === 0) throw new Error(`kernels not installed: ${target.kernels}`);
+  return target.ops;
 }
 
 function sampleMs(run: () => void, reps: number): number {
@@ -92,19 +91,19 @@ async function measure(c: Case): Promise<Row> {
   const { run, dispose } = c.setup();
   const reps = { stock: 1, maec: 1 };
   for (const variant of ['stock', 'maec'] as const) {
-    await use(variant);
+    const ops = await use(variant);
     const start = performance.now();
-    while (performance.now() - start < 1500) run();
-    reps[variant] = Math.max(1, Math.ceil(minSampleMs / Math.max(sampleMs(run, 1), 1e-3)));
+    while (performance.now() - start < 1500) run(ops);
+    reps[variant] = Math.max(1, Math.ceil(minSampleMs / Math.max(sampleMs(() => run(ops), 1), 1e-3)));
   }
   const times = { stock: [] as number[], maec: [] as number[] };
   for (let i = 0; i < samples; i++) {
     for (const variant of ['stock', 'maec'] as const) {
-      await use(variant);
-      times[variant].push(sampleMs(run, reps[variant]));
+      const ops = await use(variant);
+      times[variant].push(sampleMs(() => run(ops), reps[variant]));
     }
   }
-  uninstallKernels();
+  await openTarget('wasm', { kernels: false });
   dispose();
   const stockMs = median(times.stock), maecMs = median(times.maec);
   return { name: c.name, elements: c.elements, stockMs, maecMs, speedup: stockMs / maecMs };

@@ -8,20 +8,21 @@ import type { Graph } from '../compiler/ir/types.ts';
 import { initialParams } from '../runtime/init.ts';
 import { Rng } from '../runtime/rng.ts';
 import { lower } from '../runtime/tfjs/program.ts';
+import type { Target } from '../runtime/tfjs/target.ts';
 import { AdamW } from '../runtime/train/adamw.ts';
 
 export interface TrainingHarness {
   /**
-   * One full step (forward, backward, AdamW) with the program lowered now: the lowering rules
-   * depend on which kernels are installed, so a caller switching kernels calls `lowerNow`.
+   * One full step (forward, backward, AdamW) with the program lowered for the last target: a
+   * caller switching kernels opens a target for them and calls `relower`.
    */
   readonly step: () => void;
-  /** Lowers the graph again for the kernels installed now. */
-  readonly lowerNow: () => void;
+  /** Lowers the graph again for `target`. */
+  readonly relower: (target: Target) => void;
   readonly dispose: () => void;
 }
 
-export function trainingHarness(graph: Graph, batch: number, seed = 0): TrainingHarness {
+export function trainingHarness(graph: Graph, target: Target, batch: number, seed = 0): TrainingHarness {
   const rng = Rng.fromSeed(seed);
   const init = initialParams(graph.params, rng);
   const params = new Map(
@@ -30,7 +31,7 @@ export function trainingHarness(graph: Graph, batch: number, seed = 0): Training
   const optimizer = new AdamW(graph.params.filter((p) => p.trainable).map((p) => ({ name: p.name, variable: params.get(p.name) as tf.Variable, decay: p.decay })));
   const { channels: c, imageSize: s, numPatches: l } = graph.meta;
   const imgs = tf.tensor(rng.uniformArray(batch * c * s * s), [batch, c, s, s]);
-  let program = lower(graph);
+  let program = lower(graph, target);
   return {
     step: () => {
       const noise = tf.tensor(rng.uniformArray(batch * l), [batch, l]);
@@ -39,8 +40,8 @@ export function trainingHarness(graph: Graph, batch: number, seed = 0): Training
       loss.dataSync();
       tf.dispose([loss, noise, ...grads.values()]);
     },
-    lowerNow: () => {
-      program = lower(graph);
+    relower: (next) => {
+      program = lower(graph, next);
     },
     dispose: () => {
       optimizer.dispose();

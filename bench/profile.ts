@@ -10,7 +10,7 @@
  * includes its own bookkeeping, so compare shares, not absolute step times, with bench/step.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '../runtime/tfjs/backend.ts';
+import { openTarget } from '../runtime/tfjs/target.ts';
 import { buildGraph } from '../compiler/build/mae.ts';
 import { cifarSmall } from '../models/cifar-small.ts';
 import { trainingHarness } from './harness.ts';
@@ -19,10 +19,10 @@ const BATCH = 64;
 const STEPS = 3;
 
 async function main(): Promise<void> {
-  const backend = await useBackend('wasm');
-  console.log(`backend ${backend.name}; ${backend.kernels}`);
+  const target = await openTarget('wasm');
+  console.log(`backend ${target.backend}; ${target.kernels}`);
   const graph = buildGraph(cifarSmall, 'pretrain');
-  const { step } = trainingHarness(graph, BATCH);
+  const { step } = trainingHarness(graph, target, BATCH);
   step(); // warm-up
   // --shapes: one row per kernel and output shape, to see which call sites cost.
   const byShape = process.argv.includes('--shapes');

@@ -15,8 +15,7 @@ import { cpus, loadavg } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../runtime/io/atomic.ts';
-import { useBackend, type BackendName } from '../runtime/tfjs/backend.ts';
-import { installKernels, uninstallKernels } from '../runtime/tfjs/kernels/index.ts';
+import { openTarget, type BackendName, type Target } from '../runtime/tfjs/target.ts';
 import { buildGraph } from '../compiler/build/mae.ts';
 import { countFlops } from '../compiler/analysis/index.ts';
 import type { Graph } from '../compiler/ir/types.ts';
@@ -50,8 +49,8 @@ function median(xs: number[]): number {
 }
 
 /** Median wall time of `steps` full training steps after one warm-up step. */
-function timeSteps(graph: Graph, batch: number, steps: number): StepTiming {
-  const harness = trainingHarness(graph, batch);
+function timeSteps(graph: Graph, target: Target, batch: number, steps: number): StepTiming {
+  const harness = trainingHarness(graph, target, batch);
   const times: number[] = [];
   for (let i = 0; i <= steps; i++) {
     const t0 = performance.now();
@@ -118,17 +117,11 @@ interface Alternating {
 }
 
 async function measureAlternating(config: number, rounds: number): Promise<void> {
-  await useBackend('wasm');
   const cfg = CONFIGS[config]!;
-  const harness = trainingHarness(buildGraph(cfg.spec, 'pretrain'), cfg.batch);
+  const harness = trainingHarness(buildGraph(cfg.spec, 'pretrain'), await targetFor('wasm', 'stock'), cfg.batch);
   const times = { stock: [] as number[], maec: [] as number[] };
   const stepMs = async (kernels: 'stock' | 'maec'): Promise<number> => {
-    uninstallKernels();
-    if (kernels === 'maec') {
-      const result = await installKernels({ env: {} });
-      if (!result.installed) throw new Error(`maec kernels unavailable: ${result.reason}`);
-    }
-    harness.lowerNow(); // the lowering rules depend on which kernels are installed
+    harness.relower(await targetFor('wasm', kernels));
     const t0 = performance.now();
     harness.step();
     return performance.now() - t0;
@@ -151,20 +144,23 @@ function spawnAlternating(config: number, rounds: number): Alternating {
   return { rounds, error: `${result.stderr}`.trim().split('\n').slice(-2).join(' ') || `exit code ${result.status}` };
 }
 
+/** A target with maec's kernels or the stock ones; maec's must install (MAEC_KERNELS is ignored here). */
+async function targetFor(backend: BackendName, kernels: 'stock' | 'maec'): Promise<Target> {
+  const target = await openTarget(backend, { kernels: kernels === 'maec' ? { env: {} } : false });
+  if (kernels === 'maec' && target.installed.length === 0) throw new Error(`maec kernels unavailable: ${target.kernels}`);
+  return target;
+}
+
 /**
  * Runs one measurement in this process and prints it as JSON. Each measurement gets a fresh
  * process: stock tfjs-wasm can abort the whole wasm instance (XNNPACK runs out of memory on
  * some shapes), and a fresh process also gives each measurement its own peak RSS.
  */
 async function measure(job: Job): Promise<void> {
-  await useBackend(job.backend);
-  if (job.kernels === 'maec') {
-    const result = await installKernels();
-    if (!result.installed) throw new Error(`maec kernels unavailable: ${result.reason}`);
-  } else uninstallKernels();
+  const target = await targetFor(job.backend, job.kernels);
   const cfg = CONFIGS[job.config]!;
   const peak = matmulPeak();
-  const timing = timeSteps(buildGraph(cfg.spec, job.kind), cfg.batch, job.steps);
+  const timing = timeSteps(buildGraph(cfg.spec, job.kind), target, cfg.batch, job.steps);
   const m: Measurement = { timing, matmulPeakGflops: peak, peakRssMiB: process.resourceUsage().maxRSS / 1024 };
   process.stdout.write(`MEASUREMENT ${JSON.stringify(m)}\n`);
 }
@@ -187,16 +183,16 @@ async function main(): Promise<void> {
   const backendArg = args.includes('--backend') ? (args[args.indexOf('--backend') + 1] as BackendName) : 'wasm';
   const quick = args.includes('--quick');
   const steps = quick ? 2 : 5;
-  const backend = await useBackend(backendArg);
-  console.log(`backend ${backend.name} (${backend.reason}); ${steps} timed steps per measurement, one process each`);
-  const variants: ('stock' | 'maec')[] = backend.name === 'wasm' ? ['stock', 'maec'] : ['stock'];
+  const target = await openTarget(backendArg);
+  console.log(`backend ${target.backend} (${target.reason}); ${steps} timed steps per measurement, one process each`);
+  const variants: ('stock' | 'maec')[] = target.backend === 'wasm' ? ['stock', 'maec'] : ['stock'];
   const rows: Row[] = [];
   const loadBefore = loadavg()[0] ?? NaN;
   const configs = quick ? [0] : CONFIGS.map((_, i) => i);
   for (const config of configs) {
     const cfg = CONFIGS[config]!;
     for (const kernels of variants) {
-      const job = { config, kernels, backend: backend.name, steps };
+      const job = { config, kernels, backend: target.backend, steps };
       const maeM = spawnMeasure({ ...job, kind: 'pretrain' });
       const symM = spawnMeasure({ ...job, kind: 'symmetric' });
       const row: Row = {
@@ -213,7 +209,7 @@ async function main(): Promise<void> {
     }
   }
   const alternating =
-    backend.name === 'wasm'
+    target.backend === 'wasm'
       ? configs.map((config) => {
           const a = spawnAlternating(config, quick ? 2 : 6);
           console.log(`${CONFIGS[config]!.name} alternating in one process: ${a.stockMs && a.maecMs ? `stock ${a.stockMs.toFixed(0)} ms, maec ${a.maecMs.toFixed(0)} ms per step, ${(a.stockMs / a.maecMs).toFixed(2)}x` : `failed (${a.error})`}`);
@@ -226,7 +222,7 @@ async function main(): Promise<void> {
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, tfjs: tf.version_core },
     // other processes on a shared machine slow every cell; this says how busy it was
     loadAverage: `${loadBefore.toFixed(2)} / ${(loadavg()[0] ?? NaN).toFixed(2)}`,
-    backend: backend.name,
+    backend: target.backend,
     rows,
     alternating,
   };

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { buildClassifier, FINETUNE_CLASSIFIER } from '../../compiler/build/classifier.ts';
 import type { MaeSpec } from '../../dsl/index.ts';
 import { AUGMENTS, checkCompatibility, openDataset, type Augment } from '../../runtime/data/index.ts';
-import { BACKENDS, useBackend, type BackendName } from '../../runtime/tfjs/backend.ts';
+import { BACKENDS, describeTarget, openTarget, type BackendName } from '../../runtime/tfjs/target.ts';
 import { classifierStart } from '../../runtime/eval/classifier-params.ts';
 import { FINETUNE_DEFAULTS, type FinetuneConfig } from '../../runtime/eval/finetune.ts';
 import { FINETUNE_CHECKPOINT_EVERY, finetune } from '../../runtime/eval/finetune-run.ts';
@@ -117,21 +117,21 @@ export const finetuneCommand: Command = {
     if (p.dropPath >= 1) return usage(io, `--drop-path must be below 1, got ${p.dropPath}`);
     if (p.smoothing >= 1) return usage(io, `--smoothing must be below 1, got ${p.smoothing}`);
 
-    const target = resolve(io.cwd, args.positionals[0]!);
+    const runArg = resolve(io.cwd, args.positionals[0]!);
     let spec: MaeSpec;
     let pretrained: ReadonlyMap<string, Float32Array> | undefined;
     let source: string;
     if (f.scratch) {
-      const loaded = await loadSpec(target, io.cwd, f.export);
+      const loaded = await loadSpec(runArg, io.cwd, f.export);
       if (!loaded.ok) {
         io.err(`${loaded.message}\n`);
         return loaded.code;
       }
       spec = loaded.spec;
-      source = target;
+      source = runArg;
     } else {
       try {
-        const pre = await loadPretrained(target);
+        const pre = await loadPretrained(runArg);
         spec = pre.spec;
         pretrained = pre.weights;
         source = pre.file;
@@ -147,16 +147,16 @@ export const finetuneCommand: Command = {
       return fail(io, (e as Error).message);
     }
     if (dataset.numClasses === null) return fail(io, `${f.data} has no labels; fine-tuning needs a labelled dataset`);
-    const incompatible = checkCompatibility(dataset, { channels: spec.image.channels, imageSize: spec.image.size });
+    const incompatible = checkCompatibility(dataset, { channels: spec.image.channels, imageSize: spec.image.size }); // before the run folder is made
     if (incompatible) return fail(io, `${incompatible.code} ${incompatible.message}`);
 
     const mode = f.scratch ? 'scratch' : p.blocks > 0 ? `finetune-blocks${p.blocks}` : 'finetune';
-    const outDir = f.out !== undefined ? resolve(io.cwd, f.out) : f.scratch ? resolve(io.cwd, 'runs', 'scratch') : outDirFor(checkpointPath(target), mode);
+    const outDir = f.out !== undefined ? resolve(io.cwd, f.out) : f.scratch ? resolve(io.cwd, 'runs', 'scratch') : outDirFor(checkpointPath(runArg), mode);
     mkdirSync(outDir, { recursive: true });
     // A resume keeps the run's spec.json; one with another spec is refused below.
     if (f.resume !== true || !existsSync(join(outDir, 'spec.json'))) await writeFileAtomic(join(outDir, 'spec.json'), `${JSON.stringify(spec, null, 2)}\n`);
-    const choice = await useBackend(backendArg);
-    io.err(`backend: ${choice.name} (${choice.reason})\n`);
+    const target = await openTarget(backendArg);
+    io.err(`backend ${describeTarget(target)}\n`);
     const graph = buildClassifier(spec, { numClasses: dataset.numClasses, dropPath: p.dropPath, headInitStd: FINETUNE_CLASSIFIER.headInitStd });
     const config: FinetuneConfig = {
       ...D,
@@ -177,6 +177,7 @@ export const finetuneCommand: Command = {
     try {
       result = await finetune({
         graph,
+        target,
         start: classifierStart(graph, p.seed, pretrained),
         dataset,
         numClasses: dataset.numClasses,

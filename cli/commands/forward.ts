@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { resolve } from 'node:path';
 import { buildGraph } from '../../compiler/build/mae.ts';
 import type { Graph } from '../../compiler/ir/types.ts';
-import { BACKENDS, useBackend, type BackendName } from '../../runtime/tfjs/backend.ts';
+import { BACKENDS, describeTarget, openTarget, type BackendName } from '../../runtime/tfjs/target.ts';
 import { initialValue } from '../../runtime/init.ts';
 import { loadSafetensors, saveSafetensors, toFloat32, type SafetensorsFile, type TensorToWrite } from '../../runtime/io/index.ts';
 import { Rng } from '../../runtime/rng.ts';
@@ -104,8 +104,8 @@ export const forwardCommand: Command = {
       return fail(io, (e as Error).message);
     }
 
-    const choice = await useBackend(backendArg);
-    io.err(`backend: ${choice.name} (${choice.reason})${choice.kernels ? `, ${choice.kernels}` : ''}\n`);
+    const target = await openTarget(backendArg);
+    io.err(`backend ${describeTarget(target)}\n`);
     const { channels: c, imageSize: s, numPatches: l } = graph.meta;
     const imgsT = inputs.tensors.get('imgs');
     if (!imgsT || imgsT.shape.length !== 4) return fail(io, `${displayPath(inputsPath, io.cwd)}: tensor "imgs" must be [N, ${c}, ${s}, ${s}]${imgsT ? `, got ${shapeText(imgsT.shape)}` : ' and is missing'}`);
@@ -117,7 +117,7 @@ export const forwardCommand: Command = {
     if (typeof noise === 'string') return fail(io, noise);
 
     const params = paramTensors(graph, weights);
-    const program = lower(graph);
+    const program = lower(graph, target);
     const names = ['pred', 'mask', 'ids_restore', 'latent'];
     const result = args.flags.grads
       ? program.lossAndGrads(params, { imgs, noise }, names)
@@ -134,7 +134,7 @@ export const forwardCommand: Command = {
     for (const [name, g] of result.grads) put(`grad.${name}`, g);
     const outPath = resolve(io.cwd, outArg!);
     try {
-      await saveSafetensors(outPath, out, { producer: 'maec forward', backend: choice.name });
+      await saveSafetensors(outPath, out, { producer: 'maec forward', backend: target.backend });
     } catch (e) {
       return fail(io, (e as Error).message);
     }

@@ -4,7 +4,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { decodeSpec } from '../../dsl/decode.ts';
 import { applyOverrides, DEFAULTS, PRETRAIN_AUGMENTS, type MaeSpec, type PretrainAugment } from '../../dsl/index.ts';
 import { formatProblem } from '../../dsl/problem.ts';
-import { useBackend, type BackendName } from '../../runtime/tfjs/backend.ts';
+import { describeTarget, openTarget, type BackendName } from '../../runtime/tfjs/target.ts';
 import { readCheckpoint } from '../../runtime/checkpoint/index.ts';
 import { DataError, DEFAULT_SOURCE, openDataset } from '../../runtime/data/index.ts';
 import { createReporter } from '../../runtime/progress/index.ts';
@@ -131,13 +131,13 @@ export const pretrainCommand: Command = {
     if (limit === null) return usage(io, `--limit must be a positive integer, found ${f.limit}`);
     if (maxSteps === null) return usage(io, `--steps must be a positive integer, found ${f.steps}`);
 
-    let backend;
+    let target;
     try {
-      backend = await useBackend(f.backend as BackendName | undefined);
+      target = await openTarget(f.backend as BackendName | undefined);
     } catch (e) {
       return usage(io, (e as Error).message);
     }
-    io.out(`backend ${backend.name}: ${backend.reason}${backend.kernels ? `; ${backend.kernels}` : ''}\n`);
+    io.out(`backend ${describeTarget(target)}\n`);
 
     let dataset;
     try {
@@ -162,7 +162,7 @@ export const pretrainCommand: Command = {
         hyper,
         dir,
         resume: f.resume === true,
-        backend: backend.name,
+        target,
         reporter,
         interrupted: interrupt.requested,
         ...(maxSteps !== undefined ? { maxSteps } : {}),

@@ -1,18 +1,11 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import { buildGraph } from '../../compiler/build/mae.ts';
-import { BACKENDS, useBackend, type BackendName } from '../../runtime/tfjs/backend.ts';
-import { checkCompatibility, openDataset } from '../../runtime/data/index.ts';
-import { confusionOf } from '../../runtime/eval/confusion.ts';
-import { extractFeatures, POOLINGS, type Pooling } from '../../runtime/eval/features.ts';
-import { metricsLog } from '../../runtime/eval/metrics-log.ts';
+import { BACKENDS, describeTarget, openTarget, type BackendName } from '../../runtime/tfjs/target.ts';
+import { DataError, openDataset } from '../../runtime/data/index.ts';
+import { POOLINGS, type Pooling } from '../../runtime/eval/features.ts';
 import { loadPretrained, checkpointPath } from '../../runtime/eval/pretrained.ts';
-import { PROBE_DEFAULTS, probePredict, trainProbe, type ProbeConfig } from '../../runtime/eval/probe.ts';
+import { PROBE_DEFAULTS, type ProbeConfig } from '../../runtime/eval/probe.ts';
+import { probe } from '../../runtime/eval/probe-run.ts';
 import { progress } from '../../runtime/eval/progress.ts';
-import { writeResults } from '../../runtime/eval/report.ts';
-import { initialValue } from '../../runtime/init.ts';
-import { Rng } from '../../runtime/rng.ts';
 import { describeFlags } from '../args.ts';
 import { commandArgs, usageError } from '../prologue.ts';
 import type { Command } from '../command.ts';
@@ -111,41 +104,32 @@ export const probeCommand: Command = {
       io.err(`maec probe: ${(e as Error).message}\n`);
       return EXIT.modelError;
     }
-    if (dataset.numClasses === null) {
-      io.err(`maec probe: ${f.data} has no labels; a probe needs a labelled dataset\n`);
-      return EXIT.modelError;
-    }
-    const incompatible = checkCompatibility(dataset, { channels: pretrained.spec.image.channels, imageSize: pretrained.spec.image.size });
-    if (incompatible) {
-      io.err(`maec probe: ${incompatible.code} ${incompatible.message}\n`);
-      return EXIT.modelError;
-    }
     const outDir = f.out !== undefined ? resolve(io.cwd, f.out) : f.scratch ? resolve(io.cwd, 'runs', 'scratch-probe') : outDirFor(checkpointPath(runArg), 'probe');
-    mkdirSync(outDir, { recursive: true });
-    const choice = await useBackend(backendArg);
-    io.err(`backend: ${choice.name} (${choice.reason})\n`);
-    const encoder = buildGraph(pretrained.spec, 'encoder');
-    // Parameters missing from the checkpoint (the fixed position tables), or all of them with --scratch.
-    const rng = Rng.fromSeed(f.scratch ? p.seed : 0);
-    const params = new Map(encoder.params.map((q) => [q.name, tf.tensor(pretrained.weights.get(q.name) ?? initialValue(q, rng), [...q.shape])]));
+    const target = await openTarget(backendArg);
+    io.err(`backend ${describeTarget(target)}\n`);
     const bar = progress((t) => io.err(t), process.stderr.isTTY === true);
-    const log = metricsLog(join(outDir, 'metrics.jsonl'));
-    const t0 = performance.now();
-    const limit = (n: number) => (n > 0 ? { limit: n } : {});
-    const train = await extractFeatures(dataset, 'train', encoder, params, pooling, { batchSize: 256, ...limit(p.trainLimit), onBatch: (d, t) => bar.update(d, t, 'train features') });
-    const test = await extractFeatures(dataset, 'test', encoder, params, pooling, { batchSize: 256, ...limit(p.testLimit), onBatch: (d, t) => bar.update(d, t, 'test features') });
-    tf.dispose([...params.values()]);
-    const featureSeconds = (performance.now() - t0) / 1000;
-    bar.line(`features: ${train.labels.length} train, ${test.labels.length} test, dim ${train.dim} (${featureSeconds.toFixed(1)} s)`);
-    const probe = trainProbe(train, dataset.numClasses, config, (epoch, loss) => {
-      log.write({ kind: 'epoch', epoch, train_loss: loss, seconds: (performance.now() - t0) / 1000 });
-      bar.update(epoch + 1, config.epochs, `probe loss ${loss.toFixed(4)}`);
-    });
-    const confusion = confusionOf(test.labels, probePredict(probe, test), dataset.numClasses);
-    const seconds = (performance.now() - t0) / 1000;
-    const text = await writeResults(outDir, confusion, dataset.classNames, { mode: f.scratch ? 'probe-scratch' : 'probe', checkpoint: pretrained.file, ...(f.scratch ? { model: runArg } : {}), data: f.data, pooling, config, seconds, feature_seconds: featureSeconds });
-    bar.line(`linear probe on ${f.data} test (${test.labels.length} images), ${seconds.toFixed(1)} s:`);
-    io.out(text);
+    let result;
+    try {
+      result = await probe({
+        spec: pretrained.spec,
+        weights: pretrained.weights,
+        initSeed: f.scratch ? p.seed : 0,
+        dataset,
+        target,
+        pooling,
+        config,
+        ...(p.trainLimit > 0 ? { trainLimit: p.trainLimit } : {}),
+        ...(p.testLimit > 0 ? { testLimit: p.testLimit } : {}),
+        outDir,
+        record: { mode: f.scratch ? 'probe-scratch' : 'probe', checkpoint: pretrained.file, ...(f.scratch ? { model: runArg } : {}), data: f.data },
+        progress: bar,
+      });
+    } catch (e) {
+      io.err(`maec probe: ${e instanceof DataError ? `${e.code} ` : ''}${(e as Error).message}\n`);
+      return EXIT.modelError;
+    }
+    bar.line(`linear probe on ${f.data} test (${result.testImages} images), ${result.seconds.toFixed(1)} s:`);
+    io.out(result.text);
     io.err(`wrote ${join(outDir, 'result.json')} and confusion.png\n`);
     return EXIT.ok;
   },

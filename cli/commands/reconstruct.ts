@@ -5,7 +5,7 @@ import { buildGraph } from '../../compiler/build/mae.ts';
 import { decodeSpec } from '../../dsl/decode.ts';
 import { formatProblem } from '../../dsl/problem.ts';
 import { tryVariant } from '../../dsl/variants.ts';
-import { BACKENDS, useBackend, type BackendName } from '../../runtime/tfjs/backend.ts';
+import { BACKENDS, describeTarget, openTarget, type BackendName } from '../../runtime/tfjs/target.ts';
 import { checkedParams, readCheckpoint } from '../../runtime/checkpoint/index.ts';
 import { statsForChannels } from '../../runtime/data/index.ts';
 import { checkpointPath } from '../../runtime/eval/pretrained.ts';
@@ -82,11 +82,11 @@ export const reconstructCommand: Command = {
       const batch = new Float32Array(pixels.reduce((n, p) => n + p.length, 0));
       pixels.forEach((p, i) => batch.set(p, i * p.length)); // [N, C, S, S]
 
-      const choice = await useBackend(backend);
-      io.err(`backend: ${choice.name} (${choice.reason})\n`);
+      const target = await openTarget(backend);
+      io.err(`backend ${describeTarget(target)}\n`);
       const params = new Map(graph.params.map((p) => [p.name, tf.tensor(values.get(p.name)!, [...p.shape])]));
       const noise = sampleNoise(spec.mask.strategy, images.length, grid, numVisible, Rng.fromSeed(seed));
-      const rows = reconstructionRows(lower(graph), params, batch, noise);
+      const rows = reconstructionRows(lower(graph, target), params, batch, noise);
       tf.dispose([...params.values()]);
       await writeReconstructionGrid(out, rows, { channels, imageSize }, stats);
     } catch (e) {

@@ -30,8 +30,9 @@ export function dropPathRate(rate: number, i: number, depth: number): number {
  * averaged (the cls token is carried but not read), then `fc_norm` and a linear `head`.
  * Parameter names are the official ones, so a pretraining checkpoint's encoder loads by name.
  *
- * Graph kind 'encoder' (input imgs only, no masking). Outputs: `logits` [N, classes],
- * `features` [N, D] (after fc_norm), `latent` [N, 1+L, D] (the last block's tokens).
+ * Graph kind 'encoder' (no masking). Inputs: imgs, and labels [N, classes] for the loss only.
+ * Outputs: `logits` [N, classes], `loss` (cross-entropy against labels), `features` [N, D]
+ * (after fc_norm), `latent` [N, 1+L, D] (the last block's tokens).
  * The position table stays the fixed sin-cos table (frozen), as in pretraining.
  */
 export function buildClassifier(spec: MaeSpec, options: ClassifierOptions): Graph {
@@ -61,7 +62,9 @@ export function buildClassifier(spec: MaeSpec, options: ClassifierOptions): Grap
   const headW = b.param(trainable(headSite('head'), 'head.weight', [options.numClasses, D], { kind: 'normal', std: options.headInitStd }));
   const headB = b.param(trainable(headSite('head'), 'head.bias', [options.numClasses], { kind: 'zeros' }));
   const logits = b.op('head', { kind: 'linear' }, [features, headW, headB]); // [N, classes]
+  const labels = b.input('labels', ['N', options.numClasses]);
+  const loss = b.op('loss', { kind: 'crossEntropy' }, [logits, labels]);
 
   const meta = graphMeta(spec, d, L);
-  return b.finish('encoder', meta, { logits, features, latent });
+  return b.finish('encoder', meta, { logits, loss, features, latent });
 }

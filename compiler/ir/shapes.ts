@@ -136,6 +136,12 @@ export function inferType(op: Op, inputs: readonly Typed[], param?: Param, input
       if (formatShape(c.shape) !== formatShape(a.shape.slice(0, -1))) return fail(`mask ${formatShape(c.shape)} does not fit pred ${formatShape(a.shape)}`);
       return ok([]);
     }
+    case 'crossEntropy': {
+      const err = expectRank('logits', a, 2) ?? expectRank('labels', b, 2);
+      if (err) return fail(err);
+      if (formatShape(a!.shape) !== formatShape(b!.shape)) return fail(`labels ${formatShape(b!.shape)} do not fit logits ${formatShape(a!.shape)}`);
+      return ok([]);
+    }
     case 'meanTokens': {
       const err = expectRank('x', a, 3);
       return err ? fail(err) : ok([a!.shape[0]!, a!.shape[2]!]);

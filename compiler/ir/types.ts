@@ -38,11 +38,16 @@ export interface Param {
   readonly layer: number;
 }
 
-export type InputName = 'imgs' | 'noise';
+/**
+ * Graph inputs: imgs [N, C, H, W]; noise [N, L] (masked graphs); labels [N, classes], the
+ * target distribution of a classifier's loss (one-hot, smoothed or mixed by the runtime);
+ * features [N, D], the frozen features a linear-probe head reads.
+ */
+export type InputName = 'imgs' | 'noise' | 'labels' | 'features';
 
 /** The ops; each one's shape rule lives in shapes.ts and its lowering in the target. */
 export type Op =
-  /** imgs [N, C, H, W] float32, or noise [N, L] float32. */
+  /** imgs [N, C, H, W], noise [N, L], labels [N, classes] or features [N, D], all float32. */
   | { readonly kind: 'input'; readonly name: InputName }
   | { readonly kind: 'param'; readonly name: string }
   /**
@@ -82,6 +87,12 @@ export type Op =
   | { readonly kind: 'normalizePatches'; readonly eps: number }
   /** sum(mask * mean_last((pred - target)^2)) / sum(mask) -> scalar. Inputs: pred, target, mask. */
   | { readonly kind: 'maskedMse' }
+  /**
+   * Cross-entropy against target distributions: mean_n(-sum_c labels[n, c] * log softmax(logits)[n, c]).
+   * Inputs: logits [N, C], labels [N, C] -> scalar. With labels (1 - s) * onehot + s / C it is
+   * timm's label-smoothing loss; mixup's mixed labels fit the same op.
+   */
+  | { readonly kind: 'crossEntropy' }
   /** Mean over axis 1: [N, T, D] -> [N, D] (global average pooling of tokens for fine-tuning). */
   | { readonly kind: 'meanTokens' }
   /**
@@ -102,8 +113,11 @@ export interface Node {
   readonly dtype: DType;
 }
 
-/** Which graph a builder made from a spec. */
-export type GraphKind = 'pretrain' | 'symmetric' | 'encoder';
+/**
+ * Which graph a builder made from a spec: the MAE ('pretrain'), the symmetric baseline, an
+ * encoder (or classifier) on whole images, or a head on frozen features (the linear probe).
+ */
+export type GraphKind = 'pretrain' | 'symmetric' | 'encoder' | 'head';
 
 /** Sizes a target needs without reaching back into the DSL. */
 export interface GraphMeta {

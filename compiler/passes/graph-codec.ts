@@ -30,7 +30,7 @@ const param = t.type({
 const bare = <K extends string>(kind: K) => t.type({ kind: t.literal(kind) });
 
 const op = t.union([
-  t.type({ kind: t.literal('input'), name: t.union([t.literal('imgs'), t.literal('noise')]) }),
+  t.type({ kind: t.literal('input'), name: t.union([t.literal('imgs'), t.literal('noise'), t.literal('labels'), t.literal('features')]) }),
   t.type({ kind: t.literal('param'), name: t.string }),
   t.type({ kind: t.literal('patchify'), patch: t.number, order: t.union([t.literal('hwc'), t.literal('chw')]) }),
   bare('linear'),
@@ -47,6 +47,7 @@ const op = t.union([
   bare('maskReplace'),
   t.type({ kind: t.literal('normalizePatches'), eps: t.number }),
   bare('maskedMse'),
+  bare('crossEntropy'),
   bare('meanTokens'),
   t.type({ kind: t.literal('dropPath'), rate: t.number }),
 ]);
@@ -68,7 +69,7 @@ const meta = t.type({
 });
 
 export const graphCodec = t.type({
-  kind: t.union([t.literal('pretrain'), t.literal('symmetric'), t.literal('encoder')]),
+  kind: t.union([t.literal('pretrain'), t.literal('symmetric'), t.literal('encoder'), t.literal('head')]),
   meta,
   nodes: t.readonlyArray(node),
   params: t.readonlyArray(param),

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Graph } from '../../compiler/ir/types.ts';
 import type { Dataset, Split } from '../data/index.ts';
 import { lower } from '../tfjs/program.ts';
+import type { Target } from '../tfjs/target.ts';
 
 /** Labelled feature vectors of one split: features [N, D] row-major, labels [N]. */
 export interface FeatureSet {
@@ -29,12 +30,12 @@ export const POOLINGS: readonly Pooling[] = Object.freeze(['cls', 'mean']);
  * The pooled output of a frozen encoder (`buildGraph(spec, 'encoder')`, after the final norm)
  * for every image of a split, in order, without augmentation: the linear probe's input feature.
  */
-export async function extractFeatures(dataset: Dataset, split: Split, encoder: Graph, params: ReadonlyMap<string, tf.Tensor>, pooling: Pooling, options: ExtractOptions): Promise<FeatureSet> {
+export async function extractFeatures(dataset: Dataset, split: Split, encoder: Graph, target: Target, params: ReadonlyMap<string, tf.Tensor>, pooling: Pooling, options: ExtractOptions): Promise<FeatureSet> {
   const { imageSize: s, channels: c, encoderWidth: dim } = encoder.meta;
   const total = Math.min(dataset.splits[split], options.limit ?? Infinity);
   const features = new Float32Array(total * dim);
   const labels = new Int32Array(total);
-  const program = lower(encoder);
+  const program = lower(encoder, target);
   let done = 0;
   const stream = dataset.batches(split, { batchSize: options.batchSize, imageSize: s, channels: c, seed: 0, epoch: 0, augment: 'none', dropLast: false, shuffle: false, ...(options.limit !== undefined ? { limit: options.limit } : {}) });
   for await (const batch of stream) {

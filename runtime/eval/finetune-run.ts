@@ -11,9 +11,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Graph } from '../../compiler/ir/types.ts';
 import { checkedParams, readFinetuneCheckpoint, saveFinetuneCheckpoint, type AtomicWriter, type LoadedFinetuneCheckpoint, type Position } from '../checkpoint/index.ts';
-import type { Dataset } from '../data/index.ts';
+import type { Batch, Dataset } from '../data/index.ts';
 import { mixSeed } from '../data/index.ts';
 import { Rng } from '../rng.ts';
+import { lower } from '../tfjs/program.ts';
+import type { Target } from '../tfjs/target.ts';
+import { drive } from '../train/driver.ts';
 import { learningRate, scaledLr } from '../train/schedule.ts';
 import { isTuned } from './classifier-params.ts';
 import type { Confusion } from './confusion.ts';
@@ -25,13 +28,16 @@ import type { MetricsLog } from './metrics-log.ts';
 import type { Progress } from './progress.ts';
 import { settingDifferences } from './resume-check.ts';
 import { ScaledAdamW } from './scaled-adamw.ts';
-import { classifierLossAndGrads } from './train-step.ts';
+import { drawDropPathKeeps } from './drop-path.ts';
+import { smoothedTargets } from './loss.ts';
 
 /** Checkpoint every this many steps unless told otherwise (a few minutes of CPU work). */
 export const FINETUNE_CHECKPOINT_EVERY = 200;
 
 export interface FinetuneRun {
   readonly graph: Graph;
+  /** Where the programs run (made once by the command with openTarget). */
+  readonly target: Target;
   /** Starting values of every parameter (pretrained encoder + fresh head, or all fresh). */
   readonly start: ReadonlyMap<string, Float32Array>;
   readonly dataset: Dataset;
@@ -102,7 +108,8 @@ export async function finetune(run: FinetuneRun): Promise<FinetuneResult> {
     tuned.map((p) => ({ name: p.name, variable: vars.get(p.name)!, decay: p.decay, lrScale: lrScale(p.layer, depth, cfg.layerDecay) })),
     { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: cfg.weightDecay },
   );
-  const evaluate = () => evaluateClassifier(graph, vars, dataset, 'test', run.numClasses, { batchSize: 256, ...(cfg.testLimit !== undefined ? { limit: cfg.testLimit } : {}) });
+  const program = lower(graph, run.target);
+  const evaluate = () => evaluateClassifier(program, vars, dataset, 'test', run.numClasses, { batchSize: 256, ...(cfg.testLimit !== undefined ? { limit: cfg.testLimit } : {}) });
   try {
     const start: Position = saved?.meta.position ?? { step: 0, epoch: 0, batchInEpoch: 0 };
     if (saved) opt.load(saved.moments, start.step);
@@ -117,56 +124,52 @@ export async function finetune(run: FinetuneRun): Promise<FinetuneResult> {
         {
           params: new Map(graph.params.map((p) => [p.name, { shape: p.shape, data: Float32Array.from(vars.get(p.name)!.dataSync()) }])),
           moments: new Map([...opt.state()].map(([k, v]) => [k, Float32Array.from(v.dataSync())])),
-          meta: { position, rng: rng.state(), epochLossSum: lossSum, settings, backend: tf.getBackend() },
+          meta: { position, rng: rng.state(), epochLossSum: lossSum, settings, backend: run.target.backend },
         },
         run.write,
       );
     let stepsThisRun = 0;
-    const shouldStop = () => (run.interrupted?.() ?? false) || (run.maxSteps !== undefined && stepsThisRun >= run.maxSteps);
-    const every = run.checkpointEvery ?? FINETUNE_CHECKPOINT_EVERY;
-    let step = start.step;
+    let lr = 0;
     let confusion: Confusion | undefined;
 
-    for (let epoch = start.epoch; epoch < cfg.epochs; epoch++) {
-      let i = epoch === start.epoch ? start.batchInEpoch : 0;
-      const stream = dataset.batches('train', { batchSize: cfg.batchSize, imageSize: s, channels: c, seed: cfg.seed, epoch, augment: cfg.augment, dropLast: true, skipBatches: i, ...(cfg.trainLimit !== undefined ? { limit: cfg.trainLimit } : {}) });
-      for await (const batch of i < steps ? stream : []) {
-        const lr = learningRate(schedule, epoch + i / steps);
-        const imgs = tf.tensor(batch.images, [batch.size, c, s, s]); // [B, C, S, S]
-        const labels = tf.tensor1d(batch.labels, 'int32'); // [B]
-        const { loss, grads } = classifierLossAndGrads(graph, vars, names, imgs, labels, cfg.smoothing, rng);
-        const value = (await loss.data())[0]!;
-        if (Number.isFinite(value)) opt.apply(grads, lr);
-        tf.dispose([imgs, labels, loss, ...grads.values()]);
-        if (!Number.isFinite(value)) throw new Error(`loss is ${value} at epoch ${epoch + 1}, step ${step + 1}; stopped without applying it, the last checkpoint is kept`);
-        lossSum += value;
-        i += 1;
-        step += 1;
-        stepsThisRun += 1;
-        run.progress.update(i, steps, `epoch ${epoch + 1}/${cfg.epochs} loss ${value.toFixed(4)} lr ${lr.toExponential(2)}`);
-        if (step % 20 === 0) run.log.write({ kind: 'step', epoch, step, loss: value, lr, seconds: now() - t0 });
-        // The data pipeline may resolve from microtasks alone; a macrotask turn lets signal
-        // handlers (Ctrl-C) run between steps.
-        await new Promise((resolve) => setImmediate(resolve));
-        if (i >= steps) break;
-        const position = { step, epoch, batchInEpoch: i };
-        if (shouldStop()) {
-          await checkpoint(position);
-          return { kind: 'stopped', position, seconds: now() - t0 };
-        }
-        if (every > 0 && step % every === 0) await checkpoint(position);
-      }
-      confusion = await evaluate();
-      const acc = accuracy(confusion);
-      const trainLoss = lossSum / steps;
-      run.log.write({ kind: 'epoch', epoch, step, train_loss: trainLoss, test_acc: acc, seconds: now() - t0 });
-      run.progress.line(`epoch ${epoch + 1}/${cfg.epochs}: train loss ${trainLoss.toFixed(4)}, test top-1 ${(100 * acc).toFixed(2)}%`);
-      rng = epochRng(cfg.seed, epoch + 1);
-      lossSum = 0;
-      const position = { step, epoch: epoch + 1, batchInEpoch: 0 };
-      await checkpoint(position);
-      if (epoch + 1 < cfg.epochs && shouldStop()) return { kind: 'stopped', position, seconds: now() - t0 };
-    }
+    const result = await drive<Batch>(
+      { epochs: cfg.epochs, stepsPerEpoch: steps, unitsPerStep: 1, unitsPerEpoch: steps, start, checkpointEvery: run.checkpointEvery ?? FINETUNE_CHECKPOINT_EVERY },
+      {
+        batches: (epoch, skip) =>
+          dataset.batches('train', { batchSize: cfg.batchSize, imageSize: s, channels: c, seed: cfg.seed, epoch, augment: cfg.augment, dropLast: true, skipBatches: skip, ...(cfg.trainLimit !== undefined ? { limit: cfg.trainLimit } : {}) }),
+        step: async (batch, at) => {
+          lr = learningRate(schedule, at.epochFraction);
+          const imgs = tf.tensor(batch.images, [batch.size, c, s, s]); // [B, C, S, S]
+          const labels = tf.tensor(smoothedTargets(batch.labels, run.numClasses, cfg.smoothing), [batch.size, run.numClasses]); // [B, classes]
+          const dropPathKeep = new Map([...drawDropPathKeeps(graph, batch.size, rng)].map(([id, k]) => [id, tf.tensor1d(k)])); // id -> [B]
+          const { loss, grads } = program.lossAndGrads(vars, { imgs, labels }, [], { wrt: names, dropPathKeep });
+          const value = (await loss.data())[0]!;
+          if (Number.isFinite(value)) {
+            opt.apply(grads, lr);
+            lossSum += value;
+          }
+          tf.dispose([imgs, labels, loss, ...grads.values(), ...dropPathKeep.values()]);
+          return value;
+        },
+        afterStep: (r) => {
+          stepsThisRun += 1;
+          run.progress.update(r.step - r.epoch * steps, steps, `epoch ${r.epoch + 1}/${cfg.epochs} loss ${r.loss.toFixed(4)} lr ${lr.toExponential(2)}`);
+          if (r.step % 20 === 0) run.log.write({ kind: 'step', epoch: r.epoch, step: r.step, loss: r.loss, lr, seconds: now() - t0 });
+        },
+        epochEnd: async (epochsDone, step) => {
+          confusion = await evaluate();
+          const acc = accuracy(confusion);
+          const trainLoss = lossSum / steps;
+          run.log.write({ kind: 'epoch', epoch: epochsDone - 1, step, train_loss: trainLoss, test_acc: acc, seconds: now() - t0 });
+          run.progress.line(`epoch ${epochsDone}/${cfg.epochs}: train loss ${trainLoss.toFixed(4)}, test top-1 ${(100 * acc).toFixed(2)}%`);
+          rng = epochRng(cfg.seed, epochsDone);
+          lossSum = 0;
+        },
+        checkpoint,
+        shouldStop: () => (run.interrupted?.() ?? false) || (run.maxSteps !== undefined && stepsThisRun >= run.maxSteps),
+      },
+    );
+    if (result.kind === 'stopped') return { kind: 'stopped', position: result.position, seconds: now() - t0 };
     confusion ??= await evaluate();
     const params = new Map([...vars].map(([k, v]) => [k, Float32Array.from(v.dataSync())]));
     return { kind: 'finished', confusion, seconds: now() - t0, epochsRun: cfg.epochs - start.epoch, params };

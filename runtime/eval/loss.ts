@@ -1,17 +1,18 @@
-import * as tf from '@tensorflow/tfjs-core';
-
 /**
- * Cross-entropy with label smoothing, as timm's `LabelSmoothingCrossEntropy`:
+ * The target distributions a classifier's `crossEntropy` op (the IR's classifier loss) is
+ * trained against. With smoothing s, row n is (1 - s) * onehot(y_n) + s / C, so the op computes
+ * timm's `LabelSmoothingCrossEntropy`:
  *   loss = mean_n[(1 - s) * (-log p[n, y_n]) + s * mean_c(-log p[n, c])]
- * logits [N, C], labels [N] int32 -> scalar. s = 0 is plain cross-entropy.
+ * s = 0 is plain cross-entropy.
  */
-export function smoothedCrossEntropy(logits: tf.Tensor, labels: tf.Tensor, smoothing: number): tf.Scalar {
-  return tf.tidy(() => {
-    const classes = logits.shape[1]!;
-    const logp = tf.logSoftmax(logits as tf.Tensor2D); // [N, C]
-    const onehot = tf.oneHot(labels as tf.Tensor1D, classes); // [N, C]
-    const nll = tf.neg(tf.sum(tf.mul(logp, onehot), 1)); // [N]
-    const smooth = tf.neg(tf.mean(logp, 1)); // [N]
-    return tf.mean(tf.add(tf.mul(nll, 1 - smoothing), tf.mul(smooth, smoothing))) as tf.Scalar;
-  });
+
+/** labels [N] class ids -> [N, C] row-major target distributions. */
+export function smoothedTargets(labels: Int32Array, classes: number, smoothing: number): Float32Array {
+  const out = new Float32Array(labels.length * classes).fill(smoothing / classes);
+  for (let n = 0; n < labels.length; n++) {
+    const y = labels[n]!;
+    if (!(y >= 0 && y < classes)) throw new Error(`label ${y} of sample ${n} is outside 0..${classes - 1}`);
+    out[n * classes + y] = 1 - smoothing + smoothing / classes;
+  }
+  return out;
 }

@@ -1,9 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { buildProbeHead } from '../../compiler/build/probe-head.ts';
+import type { MaeSpec } from '../../dsl/index.ts';
+import { initialParams } from '../init.ts';
 import { Rng } from '../rng.ts';
+import { lower, type Program } from '../tfjs/program.ts';
+import type { Target } from '../tfjs/target.ts';
+import { drive } from '../train/driver.ts';
 import { learningRate, scaledLr } from '../train/schedule.ts';
 import type { FeatureSet } from './features.ts';
 import { Lars } from './lars.ts';
-import { smoothedCrossEntropy } from './loss.ts';
+import { smoothedTargets } from './loss.ts';
 import { featureStats, standardize, type FeatureStats } from './standardize.ts';
 
 /** The linear-probe recipe (MAE-SPEC "Linear probe"), sized by the caller. */
@@ -38,54 +44,76 @@ export interface Probe {
   readonly bias: Float32Array;
   /** Mean training loss of each epoch. */
   readonly epochLoss: readonly number[];
+  /** The head's program, for predictions. */
+  readonly program: Program;
 }
 
 /**
  * Trains `BatchNorm1d(affine=False, eps=1e-6)` + Linear on cached frozen features. Because the
  * encoder is frozen and nothing is augmented, the BatchNorm is the fixed standardisation by the
- * training set's statistics (what its running statistics converge to), applied once up front.
+ * training set's statistics (what its running statistics converge to), applied once up front;
+ * the head is the IR's probe head (compiler/build/probe-head.ts), trained on the one driver.
  */
-export function trainProbe(train: FeatureSet, numClasses: number, config: ProbeConfig, onEpoch?: (epoch: number, loss: number) => void): Probe {
+export async function trainProbe(
+  spec: MaeSpec,
+  target: Target,
+  train: FeatureSet,
+  numClasses: number,
+  config: ProbeConfig,
+  onEpoch?: (epoch: number, loss: number) => void,
+): Promise<Probe> {
   const { dim } = train;
   const n = train.labels.length;
   const stats = featureStats(train.features, dim);
   const rng = Rng.fromSeed(config.seed);
+  const graph = buildProbeHead(spec, numClasses, PROBE_HEAD_STD);
+  const program = lower(graph, target);
   const x = tf.tensor2d(standardize(train.features, stats, PROBE_BN_EPS), [n, dim]); // [N, D]
-  const y = tf.tensor1d(train.labels, 'int32'); // [N]
-  const init = new Float32Array(numClasses * dim).map(() => PROBE_HEAD_STD * rng.normal());
-  const params = new Map<string, tf.Variable>([
-    ['head.weight', tf.variable(tf.tensor2d(init, [numClasses, dim]))],
-    ['head.bias', tf.variable(tf.zeros([numClasses]))],
-  ]);
+  const init = initialParams(graph.params, rng);
+  const params = new Map(graph.params.map((p) => [p.name, tf.variable(tf.tensor(init.get(p.name)!, [...p.shape]))]));
   const opt = new Lars(params);
   const schedule = { lr: scaledLr(config.blr, config.batchSize), minLr: 0, warmupEpochs: config.warmupEpochs, epochs: config.epochs };
   const steps = Math.max(1, Math.floor(n / config.batchSize));
   const epochLoss: number[] = [];
-  for (let epoch = 0; epoch < config.epochs; epoch++) {
+  let sum = 0;
+  // One batch of shuffled sample indices per step; each epoch draws its order from the run's generator.
+  async function* batches(): AsyncGenerator<Int32Array> {
     const order = rng.permutation(n);
-    let sum = 0;
-    for (let s = 0; s < steps; s++) {
-      const lr = learningRate(schedule, epoch + s / steps);
-      const loss = tf.tidy(() => {
-        const idx = tf.tensor1d(order.subarray(s * config.batchSize, (s + 1) * config.batchSize), 'int32');
-        const xb = tf.gather(x, idx); // [B, D]
-        const yb = tf.gather(y, idx); // [B]
-        const w = params.get('head.weight')!;
-        const b = params.get('head.bias')!;
-        const { value, grads } = tf.variableGrads(() => smoothedCrossEntropy(tf.add(tf.matMul(xb, w, false, true), b), yb, 0), [w, b]);
-        opt.apply(new Map([['head.weight', grads[w.name]!], ['head.bias', grads[b.name]!]]), lr);
-        return value;
-      });
-      sum += loss.dataSync()[0]!;
-      loss.dispose();
-    }
-    epochLoss.push(sum / steps);
-    onEpoch?.(epoch, sum / steps);
+    for (let s = 0; s < steps; s++) yield order.subarray(s * config.batchSize, (s + 1) * config.batchSize);
   }
-  const probe: Probe = { stats, weight: Float32Array.from(params.get('head.weight')!.dataSync()), bias: Float32Array.from(params.get('head.bias')!.dataSync()), epochLoss };
-  opt.dispose();
-  tf.dispose([x, y, ...params.values()]);
-  return probe;
+  try {
+    await drive<Int32Array>(
+      { epochs: config.epochs, stepsPerEpoch: steps, unitsPerStep: 1, unitsPerEpoch: steps, start: { step: 0, epoch: 0, batchInEpoch: 0 }, checkpointEvery: 0 },
+      {
+        batches,
+        step: (ids, at) => {
+          const lr = learningRate(schedule, at.epochFraction);
+          const labels = smoothedTargets(Int32Array.from(ids, (i) => train.labels[i]!), numClasses, 0);
+          const value = tf.tidy(() => {
+            const features = tf.gather(x, tf.tensor1d(ids, 'int32')); // [B, D]
+            const { loss, grads } = program.lossAndGrads(params, { features, labels: tf.tensor2d(labels, [ids.length, numClasses]) });
+            const v = loss.dataSync()[0]!;
+            if (Number.isFinite(v)) opt.apply(grads, lr);
+            return v;
+          });
+          if (Number.isFinite(value)) sum += value;
+          return value;
+        },
+        epochEnd: (epochsDone) => {
+          epochLoss.push(sum / steps);
+          onEpoch?.(epochsDone - 1, sum / steps);
+          sum = 0;
+        },
+        // Features are cached and the probe takes minutes at most: nothing to save between epochs.
+        checkpoint: async () => {},
+        shouldStop: () => false,
+      },
+    );
+    return { stats, weight: Float32Array.from(params.get('head.weight')!.dataSync()), bias: Float32Array.from(params.get('head.bias')!.dataSync()), epochLoss, program };
+  } finally {
+    opt.dispose();
+    tf.dispose([x, ...params.values()]);
+  }
 }
 
 /** The probe's class for each feature vector of `set`. */
@@ -93,8 +121,11 @@ export function probePredict(probe: Probe, set: FeatureSet): Int32Array {
   const classes = probe.bias.length;
   const n = set.labels.length;
   return tf.tidy(() => {
-    const x = tf.tensor2d(standardize(set.features, probe.stats, PROBE_BN_EPS), [n, set.dim]);
-    const logits = tf.add(tf.matMul(x, tf.tensor2d(probe.weight, [classes, set.dim]), false, true), tf.tensor1d(probe.bias));
-    return Int32Array.from(tf.argMax(logits, 1).dataSync());
+    const features = tf.tensor2d(standardize(set.features, probe.stats, PROBE_BN_EPS), [n, set.dim]);
+    const params = new Map<string, tf.Tensor>([
+      ['head.weight', tf.tensor2d(probe.weight, [classes, set.dim])],
+      ['head.bias', tf.tensor1d(probe.bias)],
+    ]);
+    return Int32Array.from(tf.argMax(probe.program.run(params, { features }, ['logits'])['logits']!, 1).dataSync());
   });
 }

@@ -1,11 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Node, OpKind } from '../../compiler/ir/types.ts';
-import { attention } from './ops/attention.ts';
 import { dropPath, meanTokens } from './ops/classify.ts';
-import { gelu } from './ops/gelu.ts';
-import { layerNorm } from './ops/layer-norm.ts';
+import type { OpImpls } from './ops/impls.ts';
 import { linear } from './ops/linear.ts';
-import { maskedMse, normalizePatches } from './ops/loss.ts';
+import { crossEntropy, maskedMse, normalizePatches } from './ops/loss.ts';
 import { argsort, maskFromRestore, maskReplace } from './ops/masking.ts';
 import { patchify } from './ops/patchify.ts';
 import { concatTokens, expandTokens, gatherTokens, sliceTokens } from './ops/tokens.ts';
@@ -14,6 +12,8 @@ import type { LoweringRules } from './rules.ts';
 /** What an executor may read besides its inputs. */
 export interface ExecContext {
   readonly rules: LoweringRules;
+  /** Which implementation of the fused ops runs (the target's). */
+  readonly ops: OpImpls;
   /** The batch size N of this run. */
   readonly batch: number;
   /**
@@ -29,9 +29,9 @@ type Executor<K extends OpKind> = (node: Node & { op: Extract<Node['op'], { kind
 export const EXECUTORS: { readonly [K in Exclude<OpKind, 'input' | 'param'>]: Executor<K> } = Object.freeze({
   patchify: (node, [imgs]) => patchify(imgs!, node.op.patch, node.op.order),
   linear: (_node, [x, w, b], ctx) => linear(ctx.rules, x!, w!, b!),
-  layerNorm: (node, [x, gamma, beta]) => layerNorm(x!, gamma!, beta!, node.op.eps),
-  attention: (node, [qkv]) => attention(qkv!, node.op.heads),
-  gelu: (_node, [x]) => gelu(x!),
+  layerNorm: (node, [x, gamma, beta], ctx) => ctx.ops.layerNorm(x!, gamma!, beta!, node.op.eps),
+  attention: (node, [qkv], ctx) => ctx.ops.attention(qkv!, node.op.heads),
+  gelu: (_node, [x], ctx) => ctx.ops.gelu(x!),
   add: (_node, [a, b]) => tf.add(a!, b!),
   sliceTokens: (node, [x]) => sliceTokens(x!, node.op.start, node.op.end),
   concatTokens: (_node, inputs, ctx) => concatTokens(inputs, ctx.batch),
@@ -42,6 +42,7 @@ export const EXECUTORS: { readonly [K in Exclude<OpKind, 'input' | 'param'>]: Ex
   maskReplace: (_node, [x, mask, token]) => maskReplace(x!, mask!, token!),
   normalizePatches: (node, [target]) => normalizePatches(target!, node.op.eps),
   maskedMse: (_node, [pred, target, mask]) => maskedMse(pred!, target!, mask!),
+  crossEntropy: (_node, [logits, labels]) => crossEntropy(logits!, labels!),
   meanTokens: (_node, [x]) => meanTokens(x!),
   dropPath: (node, [x], ctx) => dropPath(x!, node.op.rate, ctx.dropPathKeep?.(node.id)),
 });

@@ -1,16 +1,26 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Graph, Node } from '../../compiler/ir/types.ts';
+import type { Graph, InputName, Node } from '../../compiler/ir/types.ts';
 import { EXECUTORS, type ExecContext } from './executors.ts';
-import { rulesFor, type LoweringRules } from './rules.ts';
-import { installedKernels } from './kernels/index.ts';
+import { assertCurrent, type Target } from './target.ts';
 
 /** Parameter tensors by official name (trainable ones may be tf.Variables). */
 export type ParamTensors = ReadonlyMap<string, tf.Tensor>;
 
-/** Graph inputs: imgs [N, C, H, W] and, for masked graphs, noise [N, L]. */
-export interface ProgramInputs {
-  readonly imgs: tf.Tensor;
-  readonly noise?: tf.Tensor;
+/**
+ * Graph inputs by name (compiler/ir/types.ts, InputName): imgs [N, C, H, W]; noise [N, L] for
+ * masked graphs; labels [N, classes] for a classifier's loss; features [N, D] for a head.
+ */
+export type ProgramInputs = { readonly [K in InputName]?: tf.Tensor };
+
+/** What a training step adds to a forward pass. */
+export interface TrainingContext {
+  /** Differentiate only these parameters (default: every trainable one), e.g. the last K blocks. */
+  readonly wrt?: readonly string[];
+  /**
+   * Per-sample keep draws [N] (1 keep, 0 drop) of each `dropPath` node, by node id; without
+   * them (evaluation) every dropPath is the identity.
+   */
+  readonly dropPathKeep?: ReadonlyMap<string, tf.Tensor>;
 }
 
 export interface StepResult {
@@ -24,11 +34,15 @@ export interface StepResult {
 /** An executable tfjs program lowered from an IR graph. The caller disposes what it returns. */
 export interface Program {
   readonly graph: Graph;
-  readonly rules: LoweringRules;
+  /** Where it runs: the backend, lowering rules and fused-op implementations it was lowered for. */
+  readonly target: Target;
   /** Evaluates the named outputs. */
   run(params: ParamTensors, inputs: ProgramInputs, outputs: readonly string[]): Record<string, tf.Tensor>;
-  /** Loss, gradients of every trainable parameter, and optional extra outputs, in one pass. */
-  lossAndGrads(params: ParamTensors, inputs: ProgramInputs, extra?: readonly string[]): StepResult;
+  /**
+   * Loss, gradients of every trainable parameter (or those of `training.wrt`), and optional
+   * extra outputs, in one pass.
+   */
+  lossAndGrads(params: ParamTensors, inputs: ProgramInputs, extra?: readonly string[], training?: TrainingContext): StepResult;
 }
 
 /** The nodes needed to compute `targets`, in topological order. */
@@ -78,59 +92,74 @@ export function evaluate(graph: Graph, targets: readonly string[], params: Param
   return values;
 }
 
-/** The lowering rules of the active backend, given which matmul kernels are installed. */
-export function activeRules(backend: string = tf.getBackend()): LoweringRules {
-  return rulesFor(backend, installedKernels().includes('_FusedMatMul'));
+function firstGiven(graph: Graph, inputs: ProgramInputs): tf.Tensor | undefined {
+  for (const node of graph.nodes) if (node.op.kind === 'input' && inputs[node.op.name]) return inputs[node.op.name];
+  return undefined;
 }
 
-function checkInputs(graph: Graph, inputs: ProgramInputs): void {
-  const { channels: c, imageSize: s, numPatches: l } = graph.meta;
-  const [n, ...rest] = inputs.imgs.shape;
-  if (inputs.imgs.rank !== 4 || rest[0] !== c || rest[1] !== s || rest[2] !== s)
-    throw new Error(`imgs must be [N, ${c}, ${s}, ${s}], got [${inputs.imgs.shape.join(', ')}]`);
-  if (graph.kind !== 'encoder') {
-    if (!inputs.noise) throw new Error(`the ${graph.kind} graph needs noise [N, ${l}]`);
-    if (inputs.noise.rank !== 2 || inputs.noise.shape[0] !== n || inputs.noise.shape[1] !== l)
-      throw new Error(`noise must be [${n}, ${l}], got [${inputs.noise.shape.join(', ')}]`);
+/**
+ * Checks every given input against the graph's declaration (N, the batch, the same in all) and
+ * returns N. An input a computation needs but was not given fails when it is reached.
+ */
+function checkInputs(graph: Graph, inputs: ProgramInputs): number {
+  let batch: number | undefined;
+  for (const node of graph.nodes) {
+    if (node.op.kind !== 'input') continue;
+    const t = inputs[node.op.name];
+    if (t === undefined) continue;
+    batch ??= t.shape[0];
+    const want = node.shape.map((d) => (d === 'N' ? batch : d));
+    if (t.rank !== want.length || t.shape.some((d, i) => d !== want[i]))
+      // The first input sets N, so its own message keeps N symbolic.
+      throw new Error(`${node.op.name} must be [${(batch === t.shape[0] && t === firstGiven(graph, inputs) ? node.shape : want).join(', ')}], got [${t.shape.join(', ')}]`);
   }
+  if (graph.kind === 'pretrain' || graph.kind === 'symmetric') {
+    if (!inputs.noise) throw new Error(`the ${graph.kind} graph needs noise [N, ${graph.meta.numPatches}]`);
+  }
+  if (batch === undefined) throw new Error(`no input given: the ${graph.kind} graph reads ${graph.nodes.filter((n) => n.op.kind === 'input').map((n) => n.id).join(', ')}`);
+  return batch;
 }
 
-/** Lowers an IR graph to a tfjs program for the active (or given) backend. */
-export function lower(graph: Graph, backend: string = tf.getBackend()): Program {
-  const rules = activeRules(backend);
+/** Lowers an IR graph to a tfjs program for `target` (made by `openTarget`). */
+export function lower(graph: Graph, target: Target): Program {
+  const { rules, ops } = target;
   const trainable = graph.params.filter((p) => p.trainable).map((p) => p.name);
 
   return {
     graph,
-    rules,
+    target,
     run(params, inputs, outputs) {
-      checkInputs(graph, inputs);
+      assertCurrent(target);
+      const batch = checkInputs(graph, inputs);
       const ids = outputs.map((name) => outputId(graph, name));
-      const ctx: ExecContext = { rules, batch: inputs.imgs.shape[0]! };
+      const ctx: ExecContext = { rules, ops, batch };
       return tf.tidy(() => {
         const values = evaluate(graph, ids, params, inputs, ctx);
         return Object.fromEntries(outputs.map((name, i) => [name, values.get(ids[i]!)!]));
       });
     },
-    lossAndGrads(params, inputs, extra = []) {
-      checkInputs(graph, inputs);
+    lossAndGrads(params, inputs, extra = [], training = {}) {
+      assertCurrent(target);
+      const batch = checkInputs(graph, inputs);
       const lossId = outputId(graph, 'loss');
       const extraIds = extra.map((name) => outputId(graph, name));
-      const ctx: ExecContext = { rules, batch: inputs.imgs.shape[0]! };
+      const keep = training.dropPathKeep;
+      const ctx: ExecContext = { rules, ops, batch, ...(keep ? { dropPathKeep: (id: string) => keep.get(id) } : {}) };
       const kept: Record<string, tf.Tensor> = {};
-      const xs = trainable.map((name) => {
+      const wrt = training.wrt ?? trainable;
+      const xs = wrt.map((name) => {
         const t = params.get(name);
         if (!t) throw new Error(`missing parameter "${name}"`);
         return t;
       });
       const { value, grads } = tf.valueAndGrads((...ts: tf.Tensor[]) => {
         const bound = new Map(params);
-        trainable.forEach((name, i) => bound.set(name, ts[i]!));
+        wrt.forEach((name, i) => bound.set(name, ts[i]!));
         const values = evaluate(graph, [lossId, ...extraIds], bound, inputs, ctx);
         extra.forEach((name, i) => (kept[name] = tf.keep(values.get(extraIds[i]!)!)));
         return values.get(lossId)! as tf.Scalar;
       })(xs);
-      return { loss: value as tf.Scalar, grads: new Map(trainable.map((name, i) => [name, grads[i]!])), outputs: kept };
+      return { loss: value as tf.Scalar, grads: new Map(wrt.map((name, i) => [name, grads[i]!])), outputs: kept };
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { BackendName } from './backend.ts';
+import type { BackendName } from './target.ts';
 
 /**
  * How each op is lowered on each backend, in one place, with the reason. Measured on

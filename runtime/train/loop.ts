@@ -19,6 +19,7 @@ import { TrainError } from './errors.ts';
 import { scheduleOf, type PretrainHyper } from './hyper.ts';
 import type { ModelState } from './model-state.ts';
 import { learningRate } from './schedule.ts';
+import { drive, type DriveResult } from './driver.ts';
 import { optimizerStep, type MicroBatch } from './step.ts';
 
 /** One line of metrics.jsonl. */
@@ -60,7 +61,7 @@ export interface LoopContext {
   readonly limit?: number;
 }
 
-export type LoopResult = { readonly kind: 'finished'; readonly position: Position } | { readonly kind: 'stopped'; readonly position: Position };
+export type LoopResult = DriveResult;
 
 /** Micro-batches and optimizer steps per epoch for a split of `images` images. */
 export function stepsPerEpoch(images: number, h: PretrainHyper): { micro: number; steps: number } {
@@ -69,8 +70,9 @@ export function stepsPerEpoch(images: number, h: PretrainHyper): { micro: number
 }
 
 /**
- * Runs from `ctx.start` to the end of the last epoch, or until `shouldStop`. Throws TRAIN001
- * naming the step when a loss is not finite (nothing is applied or saved for that step).
+ * Runs from `ctx.start` to the end of the last epoch, or until `shouldStop`, on the one
+ * training driver (driver.ts). Throws TRAIN001 naming the step when a loss is not finite
+ * (nothing is applied or saved for that step).
  */
 export async function runLoop(ctx: LoopContext, hooks: LoopHooks): Promise<LoopResult> {
   const { program, state, dataset, hyper, rng } = ctx;
@@ -80,13 +82,12 @@ export async function runLoop(ctx: LoopContext, hooks: LoopHooks): Promise<LoopR
   if (steps === 0)
     throw new TrainError('TRAIN004', `${dataset.name} has ${images} training images, fewer than one optimizer step needs (batch ${hyper.batch} x accum ${hyper.accum})`);
   const schedule = scheduleOf(hyper);
-  const perEpoch = steps * hyper.accum;
-  let step = ctx.start.step;
   let last = performance.now();
+  let lastLr = 0;
 
-  for (let epoch = ctx.start.epoch; epoch < hyper.epochs; epoch++) {
-    let consumed = epoch === ctx.start.epoch ? ctx.start.batchInEpoch : 0;
-    const group: MicroBatch[] = [];
+  // One item per optimizer step: the A micro-batches of the step, each with its masking noise
+  // drawn as it arrives (so the generator advances in the same order as before accumulation).
+  async function* groups(epoch: number, skipUnits: number): AsyncGenerator<MicroBatch[]> {
     const batches = dataset.batches('train', {
       batchSize: hyper.batch,
       imageSize,
@@ -95,38 +96,37 @@ export async function runLoop(ctx: LoopContext, hooks: LoopHooks): Promise<LoopR
       epoch,
       augment: PRETRAIN_PIPELINE[ctx.augment],
       dropLast: true,
-      skipBatches: consumed,
+      skipBatches: skipUnits,
       ...(ctx.limit !== undefined ? { limit: ctx.limit } : {}),
     });
-    for await (const b of consumed < perEpoch ? batches : []) {
+    let group: MicroBatch[] = [];
+    for await (const b of batches) {
       group.push({ images: b.images, noise: sampleNoise(ctx.strategy, b.size, grid, numVisible, rng), size: b.size }); // noise [B, L]
       if (group.length < hyper.accum) continue;
-      const lr = learningRate(schedule, epoch + consumed / micro);
-      const outcome = optimizerStep(program, state, group, lr);
-      step += 1;
-      consumed += hyper.accum;
-      if (!outcome.ok)
-        throw new TrainError('TRAIN001', `loss is ${outcome.loss} at step ${step} (epoch ${epoch + 1}, batch ${consumed / hyper.accum} of ${steps}); stopped without saving, the last good checkpoint is kept`);
-      const now = performance.now();
-      hooks.onStep({ step, epoch: epoch + consumed / micro, loss: outcome.loss, lr, imagesPerSecond: (hyper.batch * hyper.accum * 1000) / Math.max(1e-3, now - last) });
-      last = now;
-      group.length = 0;
-      // The data pipeline may resolve from microtasks alone; a macrotask turn lets signal
-      // handlers (Ctrl-C) run between steps.
-      await new Promise((resolve) => setImmediate(resolve));
-      if (consumed >= perEpoch) break;
-      const position = { step, epoch, batchInEpoch: consumed };
-      if (hooks.shouldStop()) {
-        await hooks.checkpoint(position);
-        return { kind: 'stopped', position };
-      }
-      if (hyper.checkpointEvery > 0 && step % hyper.checkpointEvery === 0) await hooks.checkpoint(position);
+      yield group;
+      group = [];
     }
-    const position = { step, epoch: epoch + 1, batchInEpoch: 0 };
-    await hooks.onEpochEnd(epoch + 1, step);
-    await hooks.checkpoint(position);
-    last = performance.now();
-    if (epoch + 1 < hyper.epochs && hooks.shouldStop()) return { kind: 'stopped', position };
   }
-  return { kind: 'finished', position: { step, epoch: hyper.epochs, batchInEpoch: 0 } };
+
+  return drive<MicroBatch[]>(
+    { epochs: hyper.epochs, stepsPerEpoch: steps, unitsPerStep: hyper.accum, unitsPerEpoch: micro, start: ctx.start, checkpointEvery: hyper.checkpointEvery },
+    {
+      batches: groups,
+      step: (group, at) => {
+        lastLr = learningRate(schedule, at.epochFraction);
+        return optimizerStep(program, state, group, lastLr).loss;
+      },
+      afterStep: (r) => {
+        const now = performance.now();
+        hooks.onStep({ step: r.step, epoch: r.epochFraction, loss: r.loss, lr: lastLr, imagesPerSecond: (hyper.batch * hyper.accum * 1000) / Math.max(1e-3, now - last) });
+        last = now;
+      },
+      epochEnd: async (epochsDone, step) => {
+        await hooks.onEpochEnd(epochsDone, step);
+        last = performance.now();
+      },
+      checkpoint: hooks.checkpoint,
+      shouldStop: hooks.shouldStop,
+    },
+  );
 }

@@ -14,6 +14,7 @@ import { writeFileAtomic } from '../io/index.ts';
 import { initialParams } from '../init.ts';
 import { Rng } from '../rng.ts';
 import { lower } from '../tfjs/program.ts';
+import type { Target } from '../tfjs/target.ts';
 import { checkedParams, readCheckpoint, saveCheckpoint, type AtomicWriter, type Position } from '../checkpoint/index.ts';
 import { EtaEstimator, type Reporter } from '../progress/index.ts';
 import { TrainError } from './errors.ts';
@@ -34,7 +35,8 @@ export interface PretrainOptions {
   readonly hyper: PretrainHyper;
   readonly dir: string;
   readonly resume: boolean;
-  readonly backend: string;
+  /** Where the programs run (made once by the command with openTarget). */
+  readonly target: Target;
   readonly reporter: Reporter;
   /** Polled after each step (Ctrl-C sets it). */
   readonly interrupted?: () => boolean;
@@ -64,7 +66,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   // The spec decides the graph: the symmetric baseline (Table 1c) trains with mask tokens in the encoder.
   const graph = buildGraph(o.spec);
   const meta = graph.meta;
-  const incompatible = checkCompatibility(o.dataset, { channels: meta.channels, imageSize: meta.imageSize });
+  const incompatible = checkCompatibility(o.dataset, meta);
   if (incompatible) throw new TrainError('TRAIN004', incompatible.message);
 
   const initRng = Rng.fromSeed(o.hyper.seed);
@@ -89,7 +91,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
     writeFileSync(files.metrics, '');
   }
 
-  const program = lower(graph);
+  const program = lower(graph, o.target);
   const state = createModelState(graph, values);
   try {
     if (moments) state.optimizer.load(moments, start.step);
@@ -109,7 +111,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
       const content = {
         params,
         moments: readMoments(state),
-        meta: { position, rng: rng.state(), spec: o.spec, data: o.data, stats: o.dataset.stats, hyper: o.hyper, backend: o.backend },
+        meta: { position, rng: rng.state(), spec: o.spec, data: o.data, stats: o.dataset.stats, hyper: o.hyper, backend: o.target.backend },
       };
       await saveCheckpoint(files.checkpoint, content, o.write);
     };

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildClassifier } from '../../compiler/build/classifier.ts';
 import { readFinetuneCheckpoint, type AtomicWriter } from '../../runtime/checkpoint/index.ts';
-import { useBackend } from '../../runtime/tfjs/backend.ts';
+import { openTarget } from '../../runtime/tfjs/target.ts';
 import { openDataset } from '../../runtime/data/index.ts';
 import { classifierStart } from '../../runtime/eval/classifier-params.ts';
 import { FINETUNE_DEFAULTS } from '../../runtime/eval/finetune.ts';
@@ -14,7 +14,7 @@ import { metricsLog } from '../../runtime/eval/metrics-log.ts';
 import { saveSafetensors, writeFileAtomic } from '../../runtime/io/index.ts';
 import { SYNTH, tinySpec } from './fixtures.ts';
 
-await useBackend('cpu');
+const target = await openTarget('cpu');
 const dataset = await openDataset(SYNTH);
 // Drop path 0.5 so that the draws matter; 4 steps per epoch, 2 epochs.
 const graph = buildClassifier(tinySpec, { numClasses: 4, dropPath: 0.5, headInitStd: 2e-5 });
@@ -23,7 +23,7 @@ const config = { ...FINETUNE_DEFAULTS, epochs: 2, batchSize: 32, blr: 2e-2, warm
 const quiet = { update: () => {}, line: () => {} };
 
 function options(outDir: string, extra: Partial<FinetuneRun> = {}): FinetuneRun {
-  return { graph, start, dataset, numClasses: 4, config, outDir, resume: false, info: { mode: 'finetune', data: SYNTH }, checkpointEvery: 3, progress: quiet, log: metricsLog(join(outDir, 'metrics.jsonl')), ...extra };
+  return { graph, target, start, dataset, numClasses: 4, config, outDir, resume: false, info: { mode: 'finetune', data: SYNTH }, checkpointEvery: 3, progress: quiet, log: metricsLog(join(outDir, 'metrics.jsonl')), ...extra };
 }
 
 /** The metrics lines without their timings. */

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildClassifier } from '../../compiler/build/classifier.ts';
-import { useBackend } from '../../runtime/tfjs/backend.ts';
+import { openTarget } from '../../runtime/tfjs/target.ts';
 import { openDataset } from '../../runtime/data/index.ts';
 import { classifierStart } from '../../runtime/eval/classifier-params.ts';
 import { confusionOf, accuracy } from '../../runtime/eval/confusion.ts';
@@ -13,8 +13,9 @@ import { finetune } from '../../runtime/eval/finetune-run.ts';
 import { probePredict, trainProbe } from '../../runtime/eval/probe.ts';
 import { Rng } from '../../runtime/rng.ts';
 import { SYNTH, tinySpec } from './fixtures.ts';
+import { mae, vit } from '../../dsl/index.ts';
 
-await useBackend('cpu');
+const target = await openTarget('cpu');
 const quiet = { update: () => {}, line: () => {} };
 
 /** Three Gaussian blobs in 8-D, well apart: a linear probe must separate them. */
@@ -29,8 +30,9 @@ function blobs(n: number, seed: number) {
   return { features, labels, dim: 8 };
 }
 
-test('the linear probe reaches high accuracy on separable features', () => {
-  const probe = trainProbe(blobs(600, 1), 3, { epochs: 20, batchSize: 64, blr: 50, warmupEpochs: 2, seed: 0 });
+test('the linear probe reaches high accuracy on separable features', async () => {
+  const spec = mae({ encoder: vit({ patch: 4, width: 8, depth: 1, heads: 2 }), decoder: { width: 8, depth: 1, heads: 2 }, mask: 0.75, image: { size: 8, channels: 1 } });
+  const probe = await trainProbe(spec, target, blobs(600, 1), 3, { epochs: 20, batchSize: 64, blr: 50, warmupEpochs: 2, seed: 0 });
   const test = blobs(300, 2);
   const acc = accuracy(confusionOf(test.labels, probePredict(probe, test), 3));
   assert.ok(acc > 0.95, `probe accuracy ${acc}`);
@@ -45,6 +47,7 @@ async function tune(blocks: number | null, epochs: number) {
   const losses: number[] = [];
   const result = await finetune({
     graph,
+    target,
     start,
     dataset,
     numClasses: 4,

@@ -1,10 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedKernelNames, fusedKernelsActive, installKernels, uninstallKernels } from '../../runtime/tfjs/kernels/index.ts';
-import { gelu } from '../../runtime/tfjs/ops/gelu.ts';
-import { layerNorm } from '../../runtime/tfjs/ops/layer-norm.ts';
-import { attention } from '../../runtime/tfjs/ops/attention.ts';
+import { fusedKernelNames, installedKernels, installKernels, uninstallKernels } from '../../runtime/tfjs/kernels/index.ts';
+import { STOCK_OPS, WASM_KERNEL_OPS, type OpImpls } from '../../runtime/tfjs/ops/impls.ts';
 import { registerGradients } from '../../runtime/tfjs/gradients.ts';
 import { Rng } from '../../runtime/rng.ts';
 import { randomTensor, useWasm } from './reference.ts';
@@ -207,19 +205,19 @@ test('Identity shares its input data instead of copying, and disposing either le
   y.dispose();
 });
 
-/** Values of f with the kernels installed and not, in that order. */
-async function onAndOff(f: () => tf.Tensor[]): Promise<[Float32Array[], Float32Array[]]> {
+/** Values of f with maec's fused kernels and with the stock ops, in that order. */
+async function onAndOff(f: (ops: OpImpls) => tf.Tensor[]): Promise<[Float32Array[], Float32Array[]]> {
   const read = (ts: tf.Tensor[]): Float32Array[] => {
     const values = ts.map((t) => t.dataSync() as Float32Array);
     tf.dispose(ts);
     return values;
   };
   const on = await withKernels(() => {
-    assert.ok(fusedKernelsActive());
-    return read(f());
+    assert.ok(installedKernels().includes(fusedKernelNames.gelu), 'the fused kernels are registered');
+    return read(f(WASM_KERNEL_OPS));
   });
-  assert.ok(!fusedKernelsActive());
-  return [on, read(f())];
+  assert.ok(!installedKernels().includes(fusedKernelNames.gelu));
+  return [on, read(f(STOCK_OPS))];
 }
 
 function assertClose(on: Float32Array[], off: Float32Array[], tolerance: number, what: string): void {
@@ -231,7 +229,7 @@ function assertClose(on: Float32Array[], off: Float32Array[], tolerance: number,
 
 test('gelu and its gradient give the same values with the kernels on and off', async () => {
   const x = tf.tidy(() => tf.mul(randomTensor(Rng.fromSeed(6), [3, 17, 40]), 3));
-  const [on, off] = await onAndOff(() => [gelu(x), tf.grad(gelu)(x)]);
+  const [on, off] = await onAndOff((ops) => [ops.gelu(x), tf.grad(ops.gelu)(x)]);
   assertClose(on, off, 1e-6, 'gelu');
   x.dispose();
 });
@@ -239,8 +237,10 @@ test('gelu and its gradient give the same values with the kernels on and off', a
 test('layerNorm and its gradients give the same values with the kernels on and off', async () => {
   const rng = Rng.fromSeed(7);
   const x = randomTensor(rng, [2, 9, 24]), gamma = randomTensor(rng, [24]), beta = randomTensor(rng, [24]), w = randomTensor(rng, [2, 9, 24]);
-  const loss = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Scalar => tf.sum(tf.mul(layerNorm(a, g, b, 1e-6), w));
-  const [on, off] = await onAndOff(() => [layerNorm(x, gamma, beta, 1e-6), ...tf.grads(loss)([x, gamma, beta])]);
+  const [on, off] = await onAndOff((ops) => {
+    const loss = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Scalar => tf.sum(tf.mul(ops.layerNorm(a, g, b, 1e-6), w));
+    return [ops.layerNorm(x, gamma, beta, 1e-6), ...tf.grads(loss)([x, gamma, beta])];
+  });
   assertClose(on, off, 1e-5, 'layerNorm');
   tf.dispose([x, gamma, beta, w]);
 });
@@ -249,8 +249,10 @@ test('attention and its gradient give the same values with the kernels on and of
   const rng = Rng.fromSeed(8);
   const qkv = randomTensor(rng, [2, 17, 3 * 24]);
   const w = randomTensor(rng, [2, 17, 24]);
-  const loss = (x: tf.Tensor): tf.Scalar => tf.sum(tf.mul(attention(x, 3), w));
-  const [on, off] = await onAndOff(() => [attention(qkv, 3), tf.grad(loss)(qkv)]);
+  const [on, off] = await onAndOff((ops) => {
+    const loss = (x: tf.Tensor): tf.Scalar => tf.sum(tf.mul(ops.attention(x, 3), w));
+    return [ops.attention(qkv, 3), tf.grad(loss)(qkv)];
+  });
   assertClose(on, off, 1e-5, 'attention');
   tf.dispose([qkv, w]);
 });
@@ -260,6 +262,7 @@ test('a training-shaped pass through the fused ops leaves the tensor count uncha
   const x = randomTensor(rng, [2, 5, 12]), gamma = randomTensor(rng, [12]), beta = randomTensor(rng, [12]);
   await withKernels(() => {
     const before = tf.memory().numTensors;
+    const { attention, gelu, layerNorm } = WASM_KERNEL_OPS;
     const f = (a: tf.Tensor): tf.Scalar => tf.sum(attention(tf.concat([gelu(layerNorm(a, gamma, beta, 1e-6)), a, a], -1), 2));
     const { value, grad } = tf.valueAndGrad(f)(x);
     tf.dispose([value, grad]);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '../../runtime/tfjs/backend.ts';
+import { openTarget } from '../../runtime/tfjs/target.ts';
 import { installKernels } from '../../runtime/tfjs/kernels/index.ts';
 
 /** x [M, K] . W^T + b computed in float64, W [N, K]. */
@@ -17,7 +17,7 @@ function reference(x: Float32Array, w: Float32Array, b: Float32Array, m: number,
 }
 
 test('a tiny fused product with transposeB is right with the kernels installed (stock _FusedMatMul is not)', async () => {
-  await useBackend('wasm');
+  await openTarget('wasm');
   const installed = await installKernels({ env: {} }); // installed even under MAEC_KERNELS=off
   assert.ok(installed.installed);
   for (const [m, k, n] of [[2, 3, 4], [8, 16, 4], [4, 4, 4]] as const) {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '../../runtime/tfjs/backend.ts';
+import { openTarget } from '../../runtime/tfjs/target.ts';
 import { installKernels, installedKernels } from '../../runtime/tfjs/kernels/index.ts';
 
 /** The elements of x [shape] at begin..begin+size, by plain index arithmetic. */
@@ -24,7 +24,7 @@ const sliceCase = fc
   );
 
 test('the in-place Slice equals index arithmetic for random shapes and windows, and split along any axis re-concatenates to the input', async () => {
-  await useBackend('wasm');
+  await openTarget('wasm');
   await installKernels({ env: {} }); // installed even under MAEC_KERNELS=off
   assert.ok(installedKernels().includes('Slice') && installedKernels().includes('SplitV'), 'maec slice kernels installed');
   fc.assert(
@@ -47,7 +47,7 @@ test('the in-place Slice equals index arithmetic for random shapes and windows, 
 });
 
 test('the in-place Slice handles int32 tensors', async () => {
-  await useBackend('wasm');
+  await openTarget('wasm');
   const got = tf.tidy(() => Array.from(tf.slice(tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3], 'int32'), [0, 1], [2, 2]).dataSync()));
   assert.deepEqual(got, [2, 3, 5, 6]);
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend, type BackendName } from '../../runtime/tfjs/backend.ts';
+import { openTarget, type BackendName } from '../../runtime/tfjs/target.ts';
 import { buildGraph } from '../../compiler/build/mae.ts';
 import type { Graph } from '../../compiler/ir/types.ts';
 import { lower } from '../../runtime/tfjs/program.ts';
@@ -86,11 +86,11 @@ function expected(c: (typeof CASES)[number]): Expected {
 for (const backend of BACKENDS) {
   for (const c of CASES) {
     test(`${c.kind} gradients on ${backend}, ${c.name}: every trainable parameter matches finite differences of the reference`, async () => {
-      await useBackend(backend);
+      const target = await openTarget(backend);
       const { graph, values, imgs, noise, fd } = expected(c);
       const params = paramTensors(graph, values);
       const inputs = { imgs: tf.tensor(imgs, [c.n, c.channels, c.size, c.size]), noise: tf.tensor(noise, [c.n, graph.meta.numPatches]) };
-      const result = lower(graph).lossAndGrads(params, inputs);
+      const result = lower(graph, target).lossAndGrads(params, inputs);
       try {
         assert.deepEqual([...result.grads.keys()].sort(), [...fd.keys()].sort(), 'a gradient for every trainable parameter');
         for (const [name, { indices, grad: want }] of fd) {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend, type BackendName } from '../../runtime/tfjs/backend.ts';
+import { openTarget, type BackendName } from '../../runtime/tfjs/target.ts';
 import { argsort, maskFromRestore } from '../../runtime/tfjs/ops/masking.ts';
 import { gatherTokens } from '../../runtime/tfjs/ops/tokens.ts';
 import { rulesFor } from '../../runtime/tfjs/rules.ts';
@@ -52,7 +52,7 @@ function masking(noiseRows: number[][], keep: number): { shuffle: number[][]; re
 
 for (const backend of BACKENDS) {
   test(`on ${backend}, ids_shuffle lists each row's patches by ascending noise`, async () => {
-    await useBackend(backend);
+    await openTarget(backend);
     fc.assert(
       fc.property(maskingCase, ({ l, rows: noise }) => {
         const { shuffle } = masking(noise, 0);
@@ -66,7 +66,7 @@ for (const backend of BACKENDS) {
   });
 
   test(`on ${backend}, ids_restore is the inverse permutation of ids_shuffle`, async () => {
-    await useBackend(backend);
+    await openTarget(backend);
     fc.assert(
       fc.property(maskingCase, ({ l, rows: noise }) => {
         const { shuffle, restore } = masking(noise, 0);
@@ -80,7 +80,7 @@ for (const backend of BACKENDS) {
   });
 
   test(`on ${backend}, each mask row removes exactly L - K patches and keeps the K with the smallest noise`, async () => {
-    await useBackend(backend);
+    await openTarget(backend);
     fc.assert(
       fc.property(maskingCase, ({ l, rows: noise, ratio }) => {
         const keep = keptCount(l, ratio);
@@ -101,8 +101,7 @@ for (const backend of BACKENDS) {
   });
 
   test(`on ${backend}, gathering tokens with ids_shuffle and then ids_restore gives back the original tokens`, async () => {
-    await useBackend(backend);
-    const rules = rulesFor(backend);
+    const { rules } = await openTarget(backend);
     fc.assert(
       fc.property(maskingCase, fc.integer({ min: 1, max: 5 }), fc.integer(), ({ l, rows: noise }, d, seed) => {
         const rng = Rng.fromSeed(seed);
@@ -123,7 +122,7 @@ for (const backend of BACKENDS) {
   });
 
   test(`on ${backend}, the pretrain program's mask and ids_restore keep the K = floor(L (1 - r)) lowest-noise patches`, async () => {
-    await useBackend(backend);
+    const target = await openTarget(backend);
     const grid = fc.record({ g: fc.integer({ min: 2, max: 6 }), patch: fc.integer({ min: 1, max: 3 }), n: fc.integer({ min: 1, max: 3 }) });
     // The builder rejects K = 0 (an encoder with no patch to see), so cases keep at least one.
     const programCase = grid
@@ -141,7 +140,7 @@ for (const backend of BACKENDS) {
         const { mask, restore } = tf.tidy(() => {
           const inputs = { imgs: tf.zeros([c.n, 1, c.size, c.size]), noise: tf.tensor2d(noise) };
           // mask and ids_restore depend on the noise only, so no parameters are needed.
-          const out = lower(graph).run(new Map(), inputs, ['mask', 'ids_restore']);
+          const out = lower(graph, target).run(new Map(), inputs, ['mask', 'ids_restore']);
           return { mask: rows(out['mask']!), restore: rows(out['ids_restore']!) };
         });
         noise.forEach((row, n) => {

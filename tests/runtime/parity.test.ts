@@ -2,8 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend, type BackendName } from '../../runtime/tfjs/backend.ts';
-import { uninstallKernels } from '../../runtime/tfjs/kernels/index.ts';
+import { openTarget, type BackendName } from '../../runtime/tfjs/target.ts';
 import { buildGraph } from '../../compiler/build/mae.ts';
 import { lower } from '../../runtime/tfjs/program.ts';
 import { loadSafetensors, toFloat32, toInt32, type SafetensorsTensor } from '../../runtime/io/index.ts';
@@ -28,8 +27,7 @@ const variants: { backend: BackendName; label: string; stock?: boolean }[] = [
 for (const { backend, label, stock } of variants) {
   for (const fx of fixtures) {
     test(`${fx.name} on ${label}: loss, pred, latent, mask, ids_restore and gradients match the official code`, async (t) => {
-      await useBackend(backend);
-      if (stock) uninstallKernels();
+      const target = await openTarget(backend, stock ? { kernels: false } : {});
       const [weights, inputs, expected] = await Promise.all(
         ['weights', 'inputs', 'expected'].map((f) => loadSafetensors(join(fx.dir, `${f}.safetensors`))),
       );
@@ -50,7 +48,7 @@ for (const { backend, label, stock } of variants) {
       const imgs = asTensor(inputs!.tensors.get('imgs')!);
       const noise = asTensor(inputs!.tensors.get('noise')!);
       const before = tf.memory().numTensors;
-      const result = lower(graph).lossAndGrads(params, { imgs, noise }, ['pred', 'latent', 'mask', 'ids_restore']);
+      const result = lower(graph, target).lossAndGrads(params, { imgs, noise }, ['pred', 'latent', 'mask', 'ids_restore']);
       let worst = { name: '', err: 0 };
       const close = (name: string, got: ArrayLike<number>, expectedValues: ArrayLike<number>) => {
         const err = relativeError(got, expectedValues);

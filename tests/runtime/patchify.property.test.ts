@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend, type BackendName } from '../../runtime/tfjs/backend.ts';
+import { openTarget, type BackendName } from '../../runtime/tfjs/target.ts';
 import { patchify } from '../../runtime/tfjs/ops/patchify.ts';
 import { Rng } from '../../runtime/rng.ts';
 import { unpatchify, type Mat } from './reference/index.ts';
@@ -41,7 +41,7 @@ function patchifyOnBackend(imgs: Float32Array, { n, c, p, g }: Layout, order: (t
 for (const backend of BACKENDS) {
   for (const order of ORDERS) {
     test(`on ${backend}, '${order}' patchify puts pixel (c, i*p + r, j*p + s) of image n at patch i*g + j, element ${order === 'hwc' ? '(r*p + s)*C + c' : '(c*p + r)*p + s'}`, async () => {
-      await useBackend(backend);
+      await openTarget(backend);
       fc.assert(
         fc.property(layout, (lay) => {
           const { n, c, p, g } = lay;
@@ -66,7 +66,7 @@ for (const backend of BACKENDS) {
     });
 
     test(`on ${backend}, unpatchify inverts '${order}' patchify, and patchify inverts unpatchify`, async () => {
-      await useBackend(backend);
+      await openTarget(backend);
       fc.assert(
         fc.property(layout, (lay) => {
           const { n, c, p, g } = lay;
@@ -88,7 +88,7 @@ for (const backend of BACKENDS) {
   }
 
   test(`on ${backend}, 'hwc' and 'chw' hold the same pixels of each patch, in orders that differ once C > 1 and p > 1`, async () => {
-    await useBackend(backend);
+    await openTarget(backend);
     fc.assert(
       fc.property(layout, (lay) => {
         const imgs = images(lay);

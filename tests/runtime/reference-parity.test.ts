@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend, type BackendName } from '../../runtime/tfjs/backend.ts';
+import { openTarget, type BackendName } from '../../runtime/tfjs/target.ts';
 import { buildGraph } from '../../compiler/build/mae.ts';
-import type { GraphKind } from '../../compiler/ir/types.ts';
+import type { ReferenceKind } from './reference/mae.ts';
 import { lower } from '../../runtime/tfjs/program.ts';
 import { sincos2dTable } from '../../runtime/position.ts';
 import { loadSafetensors, toFloat32, toInt32 } from '../../runtime/io/index.ts';
@@ -27,7 +27,7 @@ const TOLERANCE = 1e-5;
 const BACKENDS: readonly BackendName[] = ['cpu', 'wasm'];
 
 const base = { depth: 1, heads: 2, mlpRatio: 4, decoderDepth: 1, decoderHeads: 2, eps: 1e-6, n: 2 };
-const CASES: readonly (ModelCase & { readonly kinds: readonly GraphKind[] })[] = [
+const CASES: readonly (ModelCase & { readonly kinds: readonly ReferenceKind[] })[] = [
   // L = 16, K = 4.
   { ...base, name: 'grey 28x28 patch 7, ratio 0.75, normPixLoss', size: 28, channels: 1, patch: 7, width: 16, depth: 2, decoderWidth: 8, decoderHeads: 1, ratio: 0.75, normPixLoss: true, kinds: ['pretrain', 'symmetric', 'encoder'] },
   // L = 49, 49 * 0.4 = 19.6 -> K = 19.
@@ -51,7 +51,7 @@ function quietClsToken(values: Map<string, Float32Array>): Map<string, Float32Ar
 }
 
 /** Graph outputs and the reference values they must match. */
-function expectedOutputs(kind: GraphKind, ref: ReferenceOutputs): Record<string, Float64Array> {
+function expectedOutputs(kind: ReferenceKind, ref: ReferenceOutputs): Record<string, Float64Array> {
   const shared = { latent: stack(ref.latent), patch_embed: stack(ref.patchEmbed) };
   if (kind === 'encoder') return shared;
   return { ...shared, pred: stack(ref.pred!), target: stack(ref.target!), loss: Float64Array.of(ref.loss!) };
@@ -101,7 +101,7 @@ for (const backend of BACKENDS) {
   for (const c of CASES) {
     for (const kind of c.kinds) {
       test(`${kind} graph on ${backend}, ${c.name}: every output matches the float64 reference`, async () => {
-        await useBackend(backend);
+        const target = await openTarget(backend);
         const spec = specOf(c);
         const graph = buildGraph(spec, kind);
         const values = quietClsToken(randomParams(graph, 11));
@@ -113,7 +113,7 @@ for (const backend of BACKENDS) {
         const params = paramTensors(graph, values);
         const inputs = { imgs: tf.tensor(imgs, [c.n, c.channels, c.size, c.size]), ...(kind === 'encoder' ? {} : { noise: tf.tensor(noise, [c.n, L]) }) };
         const names = Object.keys(graph.outputs);
-        const got = lower(graph).run(params, inputs, names);
+        const got = lower(graph, target).run(params, inputs, names);
         try {
           const want = expectedOutputs(kind, ref);
           assert.deepEqual(Object.keys(want).sort(), names.filter((n) => n !== 'mask' && n !== 'ids_restore').sort(), 'every float output is compared');

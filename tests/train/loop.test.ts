@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { buildGraph } from '../../compiler/build/mae.ts';
-import { useBackend } from '../../runtime/tfjs/backend.ts';
+import { openTarget, type Target } from '../../runtime/tfjs/target.ts';
 import type { PretrainAugment } from '../../dsl/index.ts';
 import type { Position } from '../../runtime/checkpoint/index.ts';
 import { openDataset } from '../../runtime/data/index.ts';
@@ -31,14 +31,14 @@ function nanAt(program: Program, badCall: number): Program {
 }
 
 test('a NaN loss stops the run naming the step, applies nothing and saves no checkpoint after it', async () => {
-  await useBackend('wasm');
+  const target = await openTarget('wasm');
   const graph = buildGraph(tinySpec(), 'pretrain');
   const state = createModelState(graph, initialParams(graph.params, Rng.fromSeed(0)));
   const steps: StepRecord[] = [];
   const saved: Position[] = [];
   try {
     const run = runLoop(
-      { program: nanAt(lower(graph), 5), state, dataset: await openDataset(TINY_DATA), hyper: { ...TINY_HYPER, checkpointEvery: 2 }, rng: Rng.fromSeed(1), strategy: 'random', augment: 'crop', start: { step: 0, epoch: 0, batchInEpoch: 0 } },
+      { program: nanAt(lower(graph, target), 5), state, dataset: await openDataset(TINY_DATA), hyper: { ...TINY_HYPER, checkpointEvery: 2 }, rng: Rng.fromSeed(1), strategy: 'random', augment: 'crop', start: { step: 0, epoch: 0, batchInEpoch: 0 } },
       { onStep: (r) => void steps.push(r), checkpoint: async (p) => void saved.push(p), onEpochEnd: async () => {}, shouldStop: () => false },
     );
     await assert.rejects(run, (e: unknown) => e instanceof TrainError && e.code === 'TRAIN001' && /loss is NaN at step 5 \(epoch 1, batch 5 of 8\)/.test(e.message));
@@ -51,11 +51,11 @@ test('a NaN loss stops the run naming the step, applies nothing and saves no che
 });
 
 test("the loop masks with the spec's strategy: grid masking keeps the top-left patch of every 2x2 block", async () => {
-  await useBackend('wasm');
+  const target = await openTarget('wasm');
   const graph = buildGraph(tinySpec(), 'pretrain'); // 16x16, patch 4: a 4x4 grid, K = 4
   const state = createModelState(graph, initialParams(graph.params, Rng.fromSeed(0)));
   const kept: number[][] = [];
-  const program = lower(graph);
+  const program = lower(graph, target);
   const recording: Program = {
     ...program,
     lossAndGrads(params, inputs, extra) {
@@ -79,15 +79,15 @@ test("the loop masks with the spec's strategy: grid masking keeps the top-left p
 });
 
 /** The images of the loop's first micro-batch under `augment`. */
-async function firstImages(augment: PretrainAugment): Promise<Float32Array> {
+async function firstImages(augment: PretrainAugment, target: Target): Promise<Float32Array> {
   const graph = buildGraph(tinySpec(), 'pretrain');
   const state = createModelState(graph, initialParams(graph.params, Rng.fromSeed(0)));
-  const program = lower(graph);
+  const program = lower(graph, target);
   let first: Float32Array | undefined;
   const recording: Program = {
     ...program,
     lossAndGrads(params, inputs, extra) {
-      first ??= inputs.imgs.dataSync() as Float32Array;
+      first ??= inputs.imgs!.dataSync() as Float32Array;
       return program.lossAndGrads(params, inputs, extra);
     },
   };
@@ -103,7 +103,7 @@ async function firstImages(augment: PretrainAugment): Promise<Float32Array> {
 }
 
 test("the loop augments with the spec's augment: each setting feeds exactly its pipeline mode's batch", async () => {
-  await useBackend('wasm');
+  const target = await openTarget('wasm');
   const meta = buildGraph(tinySpec(), 'pretrain').meta;
   const dataset = await openDataset(TINY_DATA);
   const pipeline = async (augment: PretrainAugment) => {
@@ -113,7 +113,7 @@ test("the loop augments with the spec's augment: each setting feeds exactly its 
   };
   const fed = new Map<PretrainAugment, Float32Array>();
   for (const augment of ['none', 'crop-fixed', 'crop', 'crop+jitter'] as const) {
-    fed.set(augment, await firstImages(augment));
+    fed.set(augment, await firstImages(augment, target));
     assert.deepEqual(fed.get(augment), await pipeline(augment), augment);
   }
   // The four modes give four different batches, so the setting really reaches the pipeline.

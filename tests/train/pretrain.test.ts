@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { useBackend } from '../../runtime/tfjs/backend.ts';
+import { openTarget } from '../../runtime/tfjs/target.ts';
 import { openDataset } from '../../runtime/data/index.ts';
 import { readHeldOut, readMetrics } from '../../runtime/train/metrics.ts';
 import { pretrain, type PretrainOptions } from '../../runtime/train/run.ts';
@@ -10,8 +10,8 @@ import { TrainError } from '../../runtime/train/errors.ts';
 import { quietReporter, tempDir, tinySpec, TINY_DATA, TINY_HYPER } from './helpers.ts';
 
 async function options(dir: string, extra: Partial<PretrainOptions> = {}): Promise<PretrainOptions> {
-  await useBackend('wasm');
-  return { spec: tinySpec(), dataset: await openDataset(TINY_DATA), data: TINY_DATA, hyper: TINY_HYPER, dir, resume: false, backend: 'wasm', reporter: quietReporter, ...extra };
+  const target = await openTarget('wasm');
+  return { spec: tinySpec(), dataset: await openDataset(TINY_DATA), data: TINY_DATA, hyper: TINY_HYPER, dir, resume: false, target, reporter: quietReporter, ...extra };
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -1,9 +1,9 @@
 /**
  * maec's own tfjs kernels for the wasm backend, backed by kernels/elementwise.c: exact GELU
  * and LayerNorm, each with its gradient as a kernel of its own, and scaled softmax's gradient. tfjs has no
- * kernels of these names; runtime/tfjs/ops call them through tf.engine().runKernel when
- * fusedKernelsActive() (install.ts) says they are registered for the active backend, and use
- * their tfjs-op formulation otherwise.
+ * kernels of these names; runtime/tfjs/ops call them through tf.engine().runKernel in the
+ * `...WithKernels` implementations, which a wasm target with these kernels installed chooses
+ * (runtime/tfjs/target.ts); other targets use the tfjs-op formulation.
  *
  * Every input is float32 and contiguous; the ops check the dtype before calling.
  */

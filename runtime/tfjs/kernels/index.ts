@@ -6,7 +6,7 @@
  *   await tf.setBackend('wasm');
  *   const result = await installKernels(); // { installed: true, kernels: ['BatchMatMul', '_FusedMatMul'] }
  */
-export { installKernels, uninstallKernels, installedKernels, kernelsEnabled, fusedKernelsActive, type InstallOptions, type InstallResult } from './install.ts';
+export { installKernels, uninstallKernels, installedKernels, kernelsEnabled, type InstallOptions, type InstallResult } from './install.ts';
 export type { RoutePolicy } from './route.ts';
 export { fusedKernelNames } from './elementwise.ts';
 export { planMatMul, planFlops, type MatMulPlan, type PlanResult } from './plan.ts';

@@ -4,9 +4,10 @@
  * The stock kernelFuncs are kept: ours call them for what they do not handle (other dtypes,
  * refused shapes, shapes the route rule leaves to stock), and uninstallKernels() registers
  * them again. The fused kernels (GELU, softmax, LayerNorm: elementwise.ts) have no stock
- * counterpart; they are registered under names of our own and unregistered again, and the
- * ops in runtime/tfjs/ops ask fusedKernelsActive() before calling them. Switch the kernels off by not calling installKernels(), or with the
- * environment variable MAEC_KERNELS=off, which installKernels() respects.
+ * counterpart; they are registered under names of our own and unregistered again. Which
+ * implementation the ops use is the target's choice (runtime/tfjs/target.ts), made from what
+ * was installed; nothing asks this module at run time. Switch the kernels off by not calling
+ * installKernels(), or with the environment variable MAEC_KERNELS=off, which it respects.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
@@ -103,17 +104,6 @@ export async function installKernels(options: InstallOptions = {}): Promise<Inst
 /** The kernels now replaced or added by ours on the wasm backend (empty when none are installed). */
 export function installedKernels(): readonly string[] {
   return installed === undefined ? [] : [...installed.stock.map((c) => c.kernelName), ...installed.added];
-}
-
-/**
- * True when the fused kernels (elementwise.ts: fusedKernelNames) can run on the active
- * backend: installed, and on the backend instance they were installed on.
- *
- * @example fusedKernelsActive() ? tf.engine().runKernel('MaecGelu', { x }) : tfjsGelu(x)
- */
-export function fusedKernelsActive(): boolean {
-  if (installed === undefined || installed.added.length === 0) return false;
-  return tf.getBackend() === 'wasm' && (tf.backend() as unknown) === installed.instance.backend;
 }
 
 /** Restores the stock kernels and frees our scratch; a no-op when nothing is installed. */

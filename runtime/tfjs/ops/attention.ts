@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedKernelNames, fusedKernelsActive } from '../kernels/index.ts';
+import { fusedKernelNames } from '../kernels/index.ts';
+import { customGradOnce } from './custom-grad.ts';
 
 /**
  * qkv [N, T, 3D] -> q, k, v, each [H*N, T, hd], with one rank-4 transpose and a split along the
@@ -24,8 +25,13 @@ function joinQkv(parts: readonly tf.Tensor[], n: number, t: number, heads: numbe
   return tf.reshape(tf.transpose(byHead, [1, 2, 0, 3]), [n, t, 3 * heads * hd]);
 }
 
+interface SoftmaxImpl {
+  value(s: tf.Tensor, scale: number): tf.Tensor;
+  grad(p: tf.Tensor, dP: tf.Tensor, scale: number): tf.Tensor;
+}
+
 /** softmax(scale * s) over the last axis and its gradient, as tfjs ops. */
-const tfjsSoftmax = {
+const tfjsSoftmax: SoftmaxImpl = {
   value: (s: tf.Tensor, scale: number): tf.Tensor => tf.softmax(tf.mul(s, scale)),
   /** dS = scale * P * (dP - rowsum(dP * P)): the gradient of the unscaled scores s. */
   grad: (p: tf.Tensor, dP: tf.Tensor, scale: number): tf.Tensor => tf.mul(tf.mul(p, tf.sub(dP, tf.sum(tf.mul(dP, p), -1, true))), scale),
@@ -35,7 +41,7 @@ const tfjsSoftmax = {
  * The gradient as one kernel call (kernels/elementwise.c), on wasm with maec's kernels. The
  * forward pass stays as above: tfjs-wasm's softmax (XNNPACK) beat a kernel of ours 2:1.
  */
-const kernelSoftmax = {
+const kernelSoftmax: SoftmaxImpl = {
   value: tfjsSoftmax.value,
   grad: (p: tf.Tensor, dP: tf.Tensor, scale: number): tf.Tensor => tf.engine().runKernel(fusedKernelNames.softmaxGrad, { p, dp: dP }, { scale }) as tf.Tensor,
 };
@@ -51,13 +57,11 @@ const kernelSoftmax = {
  *   dV = P^T dO,  dP = dO V^T,  dS = scale * P * (dP - rowsum(dP * P)),
  *   dQ = dS K,  dK = dS^T Q.
  */
-export function attention(qkv: tf.Tensor, heads: number): tf.Tensor {
-  const [n, t, three] = qkv.shape as [number, number, number];
-  const d = three / 3;
-  const hd = d / heads;
-  const scale = hd ** -0.5;
-  const softmax = fusedKernelsActive() && qkv.dtype === 'float32' ? kernelSoftmax : tfjsSoftmax;
-  const fused = tf.customGrad((x, save) => {
+function fusedAttention(softmax: SoftmaxImpl, heads: number): (qkv: tf.Tensor) => tf.Tensor {
+  return tf.customGrad((x, save) => {
+    const [n, t, three] = (x as tf.Tensor).shape as [number, number, number];
+    const hd = three / 3 / heads;
+    const scale = hd ** -0.5;
     const { qh, kh, vh, p, out } = tf.tidy(() => {
       const [qh, kh, vh] = splitQkv(x as tf.Tensor, n, t, heads, hd) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D]; // each [H*N, T, hd]
       const p = softmax.value(tf.matMul(qh, kh, false, true), scale); // [H*N, T, T]
@@ -79,5 +83,17 @@ export function attention(qkv: tf.Tensor, heads: number): tf.Tensor {
         }),
     };
   }) as (x: tf.Tensor) => tf.Tensor;
-  return fused(qkv);
+}
+
+const stockByHeads = customGradOnce((heads: number) => fusedAttention(tfjsSoftmax, heads));
+const kernelByHeads = customGradOnce((heads: number) => fusedAttention(kernelSoftmax, heads));
+
+/** Attention from stock tfjs ops: any backend. */
+export function attention(qkv: tf.Tensor, heads: number): tf.Tensor {
+  return stockByHeads(heads)(qkv);
+}
+
+/** Attention whose softmax gradient runs as maec's wasm kernel (float32; other dtypes take the stock ops). */
+export function attentionWithKernels(qkv: tf.Tensor, heads: number): tf.Tensor {
+  return (qkv.dtype === 'float32' ? kernelByHeads : stockByHeads)(heads)(qkv);
 }

@@ -1,10 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedKernelNames, fusedKernelsActive } from '../kernels/index.ts';
+import { fusedKernelNames } from '../kernels/index.ts';
 
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
+interface GeluImpl {
+  value(x: tf.Tensor): tf.Tensor;
+  grad(x: tf.Tensor, dy: tf.Tensor): tf.Tensor;
+}
+
 /** GELU's value and gradient as tfjs ops, for backends without maec's fused kernels. */
-const tfjsGelu = {
+const tfjsGelu: GeluImpl = {
   value: (x: tf.Tensor): tf.Tensor => tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1)),
   grad: (x: tf.Tensor, dy: tf.Tensor): tf.Tensor => {
     const cdf = tf.mul(tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1), 0.5);
@@ -14,7 +19,7 @@ const tfjsGelu = {
 };
 
 /** The same two as one kernel call each (kernels/elementwise.c), on wasm with maec's kernels. */
-const kernelGelu = {
+const kernelGelu: GeluImpl = {
   value: (x: tf.Tensor): tf.Tensor => tf.engine().runKernel(fusedKernelNames.gelu, { x }) as tf.Tensor,
   grad: (x: tf.Tensor, dy: tf.Tensor): tf.Tensor => tf.engine().runKernel(fusedKernelNames.geluGrad, { x, dy }) as tf.Tensor,
 };
@@ -25,14 +30,21 @@ const kernelGelu = {
  * would otherwise be stored four times), and
  *   d/dx = Phi(x) + x * phi(x),   phi(x) = exp(-x^2 / 2) / sqrt(2 pi).
  */
-export const gelu = (x: tf.Tensor): tf.Tensor => {
-  const impl = fusedKernelsActive() && x.dtype === 'float32' ? kernelGelu : tfjsGelu;
-  const fused = tf.customGrad((xs, save) => {
+function fusedGelu(impl: GeluImpl): (x: tf.Tensor) => tf.Tensor {
+  return tf.customGrad((xs, save) => {
     (save as tf.GradSaveFunc)([xs as tf.Tensor]);
     return {
       value: tf.tidy(() => impl.value(xs as tf.Tensor)),
       gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => tf.tidy(() => impl.grad(saved!, dy)),
     };
   }) as (x: tf.Tensor) => tf.Tensor;
-  return fused(x);
-};
+}
+
+const stockGelu = fusedGelu(tfjsGelu);
+const kernelGeluOp = fusedGelu(kernelGelu);
+
+/** GELU from stock tfjs ops: any backend. */
+export const gelu = (x: tf.Tensor): tf.Tensor => stockGelu(x);
+
+/** GELU through maec's wasm kernels (float32; other dtypes take the stock ops). */
+export const geluWithKernels = (x: tf.Tensor): tf.Tensor => (x.dtype === 'float32' ? kernelGeluOp : stockGelu)(x);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedKernelNames, fusedKernelsActive } from '../kernels/index.ts';
+import { fusedKernelNames } from '../kernels/index.ts';
+import { customGradOnce } from './custom-grad.ts';
 
 /** What the forward pass keeps for the gradient: y, the normalised input and 1/sigma per row. */
 interface Normalised {
@@ -8,8 +9,13 @@ interface Normalised {
   readonly r: tf.Tensor;
 }
 
+interface LayerNormImpl {
+  forward(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): Normalised;
+  grad(dy: tf.Tensor, xhat: tf.Tensor, r: tf.Tensor, gamma: tf.Tensor): tf.Tensor[];
+}
+
 /** LayerNorm's forward pass and gradient as tfjs ops, for backends without maec's fused kernels. */
-const tfjsLayerNorm = {
+const tfjsLayerNorm: LayerNormImpl = {
   forward: (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): Normalised => {
     const { mean, variance } = tf.moments(x, -1, true);
     const r = tf.rsqrt(tf.add(variance, eps));
@@ -29,7 +35,7 @@ const tfjsLayerNorm = {
 };
 
 /** The same two as one kernel call each (kernels/elementwise.c), on wasm with maec's kernels. */
-const kernelLayerNorm = {
+const kernelLayerNorm: LayerNormImpl = {
   forward: (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): Normalised => {
     const [y, xhat, r] = tf.engine().runKernel(fusedKernelNames.layerNorm, { x, gamma, beta }, { eps }) as tf.Tensor[];
     return { y: y!, xhat: xhat!, r: r! };
@@ -45,10 +51,8 @@ const kernelLayerNorm = {
  *   dbeta = sum dy,  dgamma = sum dy * xhat   (over every axis but the last)
  *   dx = r * (g - mean(g) - xhat * mean(g * xhat)),  g = dy * gamma   (means over the last axis)
  */
-export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
-  const kernels = fusedKernelsActive() && [x, gamma, beta].every((t) => t.dtype === 'float32');
-  const impl = kernels ? kernelLayerNorm : tfjsLayerNorm;
-  const fused = tf.customGrad((xs, g, b, save) => {
+function fusedLayerNorm(impl: LayerNormImpl, eps: number): (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor {
+  return tf.customGrad((xs, g, b, save) => {
     const { y, xhat, r } = impl.forward(xs as tf.Tensor, g as tf.Tensor, b as tf.Tensor, eps);
     (save as tf.GradSaveFunc)([xhat, r, g as tf.Tensor]);
     return {
@@ -56,5 +60,18 @@ export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: 
       gradFunc: (dy: tf.Tensor, [xh, rs, gm]: tf.Tensor[]) => tf.tidy(() => impl.grad(dy, xh!, rs!, gm!)),
     };
   }) as (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor;
-  return fused(x, gamma, beta);
+}
+
+const stockByEps = customGradOnce((eps: number) => fusedLayerNorm(tfjsLayerNorm, eps));
+const kernelByEps = customGradOnce((eps: number) => fusedLayerNorm(kernelLayerNorm, eps));
+
+/** LayerNorm from stock tfjs ops: any backend. */
+export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
+  return stockByEps(eps)(x, gamma, beta);
+}
+
+/** LayerNorm through maec's wasm kernels (float32; other dtypes take the stock ops). */
+export function layerNormWithKernels(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
+  const float = [x, gamma, beta].every((t) => t.dtype === 'float32');
+  return (float ? kernelByEps : stockByEps)(eps)(x, gamma, beta);
 }

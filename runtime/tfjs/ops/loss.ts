@@ -14,3 +14,9 @@ export function maskedMse(pred: tf.Tensor, target: tf.Tensor, mask: tf.Tensor): 
   const perPatch = tf.mean(tf.squaredDifference(pred, target), -1); // [N, L]
   return tf.div(tf.sum(tf.mul(perPatch, mask)), tf.sum(mask)) as tf.Scalar;
 }
+
+/** mean_n(-sum_c labels[n, c] * logSoftmax(logits)[n, c]): logits, labels [N, C] -> scalar. */
+export function crossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Scalar {
+  const logp = tf.logSoftmax(logits as tf.Tensor2D); // [N, C]
+  return tf.neg(tf.mean(tf.sum(tf.mul(labels, logp), 1))) as tf.Scalar;
+}

@@ -1,0 +1,152 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { registerGradients } from './gradients.ts';
+import { fusedKernelNames, installKernels, installedKernels, uninstallKernels, type InstallOptions } from './kernels/index.ts';
+import { STOCK_OPS, WASM_KERNEL_OPS, type OpImpls } from './ops/impls.ts';
+import { rulesFor, type LoweringRules } from './rules.ts';
+
+registerGradients();
+
+/**
+ * The tfjs backends maec runs on, fastest first:
+ * - tensorflow: libtensorflow through @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node, when
+ *   one of them is installed (optional: their install downloads a native library);
+ * - wasm: @tensorflow/tfjs-backend-wasm with SIMD (XNNPACK), the default on CPU;
+ * - cpu: pure JavaScript, ~30x slower, the reference.
+ */
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export const BACKENDS: readonly BackendName[] = Object.freeze(['tensorflow', 'wasm', 'cpu']);
+
+/**
+ * Where a command's programs run, made once per command by `openTarget` and passed down to
+ * `lower`: the tfjs backend, the lowering rules for it, and which implementation of the fused
+ * ops (GELU, LayerNorm, attention) runs. Nothing below it asks tfjs or a module flag which
+ * backend or kernels are active; a program checks only that its target is still the active one.
+ */
+export interface Target {
+  readonly backend: BackendName;
+  /** Why this backend was taken, for the CLI to print. */
+  readonly reason: string;
+  /** On wasm: whether maec's SIMD kernels replaced the stock ones, and if not why. */
+  readonly kernels?: string;
+  readonly rules: LoweringRules;
+  readonly ops: OpImpls;
+  /** The kernels maec registered into tfjs for this target (empty: stock tfjs). */
+  readonly installed: readonly string[];
+}
+
+export interface TargetOptions {
+  /**
+   * maec's wasm kernels: true (default, unless MAEC_KERNELS=off), false for stock tfjs-wasm,
+   * or the install options (benchmarks compare kernel subsets).
+   */
+  readonly kernels?: boolean | InstallOptions;
+}
+
+let nativeLoad: Promise<string | undefined> | undefined;
+
+/** Loads a native tfjs binding if one is installed; resolves to its package name. */
+function loadNative(): Promise<string | undefined> {
+  nativeLoad ??= (async () => {
+    for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+      try {
+        await import(pkg);
+        if (tf.findBackend('tensorflow')) return pkg;
+      } catch {
+        // Not installed, or installed without its native library: try the next one.
+      }
+    }
+    return undefined;
+  })();
+  return nativeLoad;
+}
+
+/** Whether `name` can run here. */
+export async function isAvailable(name: BackendName): Promise<boolean> {
+  if (name === 'tensorflow') return (await loadNative()) !== undefined;
+  return tf.findBackendFactory(name) !== undefined;
+}
+
+/**
+ * Activates the requested backend, or the fastest available one when none is requested, and
+ * returns the target that lowering uses. Throws with the list of available backends when the
+ * requested one cannot run.
+ *
+ * @example const target = await openTarget('wasm'); const program = lower(graph, target);
+ */
+export async function openTarget(requested?: BackendName, options: TargetOptions = {}): Promise<Target> {
+  if (requested !== undefined && !BACKENDS.includes(requested))
+    throw new Error(`unknown backend "${String(requested)}": expected one of ${BACKENDS.join(', ')}`);
+  const candidates = requested ? [requested] : BACKENDS;
+  for (const name of candidates) {
+    if (!(await isAvailable(name))) continue;
+    if (!(await tf.setBackend(name))) continue;
+    await tf.ready();
+    if (name === 'cpu') silenceCpuAdvice();
+    const native = name === 'tensorflow' ? await loadNative() : undefined;
+    const reason = requested
+      ? `requested with --backend ${name}`
+      : name === 'tensorflow'
+        ? `fastest available (${native})`
+        : name === 'wasm'
+          ? 'fastest available (no @tensorflow/tfjs-node(-gpu) installed)'
+          : 'the only backend that initialised';
+    if (name !== 'wasm') return { backend: name, reason, rules: rulesFor(name), ops: STOCK_OPS, installed: [] };
+    return { backend: name, reason, ...(await wasmKernels(options.kernels ?? true)) };
+  }
+  const available: string[] = [];
+  for (const name of BACKENDS) if (await isAvailable(name)) available.push(name);
+  throw new Error(`backend "${requested}" is not available here; available: ${available.join(', ')}`);
+}
+
+/**
+ * On wasm maec's own kernels are the default (MAEC_KERNELS=off keeps the stock ones): stock
+ * tfjs-wasm runs transposed and batched matmuls ~20x slower, and its XNNPACK path can run out
+ * of memory on large training steps.
+ */
+async function wasmKernels(kernels: boolean | InstallOptions): Promise<Pick<Target, 'kernels' | 'rules' | 'ops' | 'installed'>> {
+  uninstallKernels();
+  if (kernels === false) return { kernels: 'stock kernels (switched off)', rules: rulesFor('wasm'), ops: STOCK_OPS, installed: [] };
+  const result = await installKernels(kernels === true ? {} : kernels);
+  if (!result.installed) return { kernels: `stock kernels (${result.reason})`, rules: rulesFor('wasm'), ops: STOCK_OPS, installed: [] };
+  const installed = installedKernels();
+  return {
+    kernels: `maec SIMD kernels (${result.kernels.join(', ')})`,
+    rules: rulesFor('wasm', installed.includes('_FusedMatMul')),
+    ops: installed.includes(fusedKernelNames.gelu) ? WASM_KERNEL_OPS : STOCK_OPS,
+    installed,
+  };
+}
+
+/** The start-up line's text: `wasm: fastest available (...); maec SIMD kernels (...)`. */
+export function describeTarget(target: Target): string {
+  return `${target.backend}: ${target.reason}${target.kernels ? `; ${target.kernels}` : ''}`;
+}
+
+/**
+ * Throws when `target` is no longer what tfjs runs: another backend was activated, or another
+ * target installed or removed kernels since. Programs call it before every run.
+ */
+export function assertCurrent(target: Target): void {
+  const active = tf.getBackend();
+  if (active !== target.backend) throw new Error(`this program was lowered for the ${target.backend} backend, but tfjs now runs ${active}; open a target for ${active} and lower again`);
+  if (target.backend !== 'wasm') return; // maec's kernels are registered for wasm alone
+  const now = installedKernels();
+  if (now.length !== target.installed.length || now.some((k, i) => k !== target.installed[i]))
+    throw new Error(`this program was lowered with kernels [${target.installed.join(', ')}], but [${now.join(', ')}] are installed now; lower again with the current target`);
+}
+
+/**
+ * The cpu backend prints advice to install tfjs-node on its first tensor write; maec already
+ * says which backend it took and why, so that first write happens here with warnings muted.
+ */
+function silenceCpuAdvice(): void {
+  const warn = console.warn;
+  console.warn = () => {};
+  try {
+    tf.dispose(tf.scalar(0));
+  } finally {
+    console.warn = warn;
+  }
+}

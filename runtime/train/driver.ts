@@ -1,0 +1,88 @@
+/**
+ * The one epoch/step driver of every training command (pretraining, fine-tuning, the linear
+ * probe): where a run starts and resumes, when it checkpoints (every N steps and at each
+ * epoch's end), how Ctrl-C and `--steps` stop it, and what a non-finite loss does. What a step
+ * computes, what a batch is and what is saved are the caller's, through the hooks.
+ *
+ * Positions count optimizer steps and, within an epoch, `units`: the data loader's batches
+ * (pretraining groups `unitsPerStep` micro-batches into one step; the others take one).
+ */
+import type { Position } from '../checkpoint/index.ts';
+import { TrainError } from './errors.ts';
+
+export interface DriverPlan {
+  readonly epochs: number;
+  /** Optimizer steps per epoch. */
+  readonly stepsPerEpoch: number;
+  /** Loader batches per optimizer step (gradient accumulation); 1 without it. */
+  readonly unitsPerStep: number;
+  /** Loader batches per epoch, for the fractional epoch (at least stepsPerEpoch * unitsPerStep). */
+  readonly unitsPerEpoch: number;
+  /** Where this invocation starts (a checkpoint's position, or the beginning). */
+  readonly start: Position;
+  /** Checkpoint every this many optimizer steps as well as at epoch ends (0: epoch ends only). */
+  readonly checkpointEvery: number;
+}
+
+/** Where a step sits in the run. */
+export interface StepAt {
+  /** 0-based epoch. */
+  readonly epoch: number;
+  /** Optimizer steps taken before this one, over the whole run. */
+  readonly step: number;
+  /** Fractional epoch at the step's first batch (what the lr schedule reads). */
+  readonly epochFraction: number;
+}
+
+export interface DriverHooks<B> {
+  /** The batches of `epoch` (one per optimizer step), skipping the first `skipUnits` loader batches. */
+  batches(epoch: number, skipUnits: number): AsyncIterable<B>;
+  /** One optimizer step on `batch`; returns its loss. A non-finite loss must leave the state as it was. */
+  step(batch: B, at: StepAt): Promise<number> | number;
+  /** After a step with a finite loss: metrics, progress. `epochFraction` is at the step's end. */
+  afterStep?(record: { readonly step: number; readonly epoch: number; readonly epochFraction: number; readonly loss: number }): void;
+  /** At the end of each epoch (1-based `epochsDone`), before its checkpoint: evaluation, figures. */
+  epochEnd?(epochsDone: number, step: number): Promise<void> | void;
+  /** Persists the state at `position`. */
+  checkpoint(position: Position): Promise<void>;
+  /** Polled after every step: true stops the run after a checkpoint. */
+  shouldStop(): boolean;
+}
+
+export type DriveResult = { readonly kind: 'finished'; readonly position: Position } | { readonly kind: 'stopped'; readonly position: Position };
+
+/**
+ * Runs from `plan.start` to the end of the last epoch, or until `shouldStop`. Throws TRAIN001
+ * naming the step when a loss is not finite (nothing is applied or saved for that step).
+ */
+export async function drive<B>(plan: DriverPlan, hooks: DriverHooks<B>): Promise<DriveResult> {
+  const { epochs, stepsPerEpoch, unitsPerStep, unitsPerEpoch } = plan;
+  const unitsPerRun = stepsPerEpoch * unitsPerStep;
+  let step = plan.start.step;
+  for (let epoch = plan.start.epoch; epoch < epochs; epoch++) {
+    let units = epoch === plan.start.epoch ? plan.start.batchInEpoch : 0;
+    for await (const batch of units < unitsPerRun ? hooks.batches(epoch, units) : []) {
+      const loss = await hooks.step(batch, { epoch, step, epochFraction: epoch + units / unitsPerEpoch });
+      step += 1;
+      units += unitsPerStep;
+      if (!Number.isFinite(loss))
+        throw new TrainError('TRAIN001', `loss is ${loss} at step ${step} (epoch ${epoch + 1}, batch ${units / unitsPerStep} of ${stepsPerEpoch}); stopped without saving, the last good checkpoint is kept`);
+      hooks.afterStep?.({ step, epoch, epochFraction: epoch + units / unitsPerEpoch, loss });
+      // The data pipeline may resolve from microtasks alone; a macrotask turn lets signal
+      // handlers (Ctrl-C) run between steps.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (units >= unitsPerRun) break;
+      const position = { step, epoch, batchInEpoch: units };
+      if (hooks.shouldStop()) {
+        await hooks.checkpoint(position);
+        return { kind: 'stopped', position };
+      }
+      if (plan.checkpointEvery > 0 && step % plan.checkpointEvery === 0) await hooks.checkpoint(position);
+    }
+    await hooks.epochEnd?.(epoch + 1, step);
+    const position = { step, epoch: epoch + 1, batchInEpoch: 0 };
+    await hooks.checkpoint(position);
+    if (epoch + 1 < epochs && hooks.shouldStop()) return { kind: 'stopped', position };
+  }
+  return { kind: 'finished', position: { step, epoch: epochs, batchInEpoch: 0 } };
+}
