@@ -5,9 +5,9 @@ import { decodeSpec } from '../dsl/decode.ts';
 import type { MaeSpec } from '../dsl/index.ts';
 import { formatProblem } from '../dsl/problem.ts';
 import { validateSpec } from '../dsl/validate.ts';
-import { compileFile } from './compile/pipeline.ts';
-import { displayPath, formatDiagnostic } from './compile/location.ts';
-import { ModelChecker } from './compile/typecheck.ts';
+import { compileFile } from './model-file/pipeline.ts';
+import { displayPath, formatDiagnostic } from './model-file/location.ts';
+import { ModelChecker } from './model-file/typecheck.ts';
 import { EXIT, type ExitCode } from './exit.ts';
 
 export type SpecSource =

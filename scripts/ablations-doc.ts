@@ -14,7 +14,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../runtime/io/atomic.ts';
-import { BUDGET_FLAGS, BUDGETS, isBudgetName, type Budget } from '../runtime/sweep/budget.ts';
+import { BUDGET_FLAGS, BUDGETS, isBudgetName, type Budget } from '../sweep/budget.ts';
 
 type Row = Readonly<Record<string, string>>;
 

@@ -1,7 +1,7 @@
 /**
  * How much of a sweep's spread is evaluation noise: reruns the linear probe and fine-tuning of
  * one finished variant and of the sweep's no-pretraining control with other seeds, with the
- * sweep's own stage command lines (runtime/sweep/stages.ts), and writes <sweep>/seeds.json and
+ * sweep's own stage command lines (sweep/stages.ts), and writes <sweep>/seeds.json and
  * <sweep>/seeds.md: top-1 per seed (the sweep's own seed included), mean and sample standard
  * deviation. The seed changes the data order, augmentation, drop path and the fresh head, and
  * for the control the random encoder too; the variant's pretraining is not redone, so its
@@ -16,12 +16,12 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../runtime/io/atomic.ts';
-import { runMaec } from '../runtime/sweep/child.ts';
-import type { Budget } from '../runtime/sweep/budget.ts';
-import { variantPaths, type VariantPaths } from '../runtime/sweep/layout.ts';
-import { runPool } from '../runtime/sweep/pool.ts';
-import { pretrainRecord } from '../runtime/sweep/run-variant.ts';
-import { finetuneArgs, pretrainArgs, probeArgs, type StageOptions } from '../runtime/sweep/stages.ts';
+import { runMaec } from '../sweep/child.ts';
+import type { Budget } from '../sweep/budget.ts';
+import { variantPaths, type VariantPaths } from '../sweep/layout.ts';
+import { runPool } from '../sweep/pool.ts';
+import { pretrainRecord } from '../sweep/run-variant.ts';
+import { finetuneArgs, pretrainArgs, probeArgs, type StageOptions } from '../sweep/stages.ts';
 
 function fail(message: string): never {
   process.stderr.write(`eval-seeds: ${message}\n`);

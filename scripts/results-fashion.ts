@@ -17,8 +17,8 @@
 import { cpus, totalmem } from 'node:os';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { runMaec } from '../runtime/sweep/child.ts';
-import { probeBlr } from '../runtime/sweep/stages.ts';
+import { runMaec } from '../sweep/child.ts';
+import { probeBlr } from '../sweep/stages.ts';
 import { writeFileAtomic } from '../runtime/io/atomic.ts';
 
 interface Budget {

@@ -3,11 +3,11 @@ import { serializeGraph } from '../../compiler/index.ts';
 import { describeFlags } from '../args.ts';
 import { commandArgs, usageError } from '../prologue.ts';
 import type { Command } from '../command.ts';
-import { fileSafe, writeAllOrNothing, type OutFile } from '../compile/out.ts';
-import type { CompiledSpec } from '../compile/pipeline.ts';
-import { displayPath, formatDiagnostic, type Diagnostic } from '../compile/location.ts';
-import { summaryTable } from '../compile/summary.ts';
-import type { ModelChecker } from '../compile/typecheck.ts';
+import { fileSafe, writeAllOrNothing, type OutFile } from '../compile-report/out.ts';
+import type { CompiledSpec } from '../model-file/pipeline.ts';
+import { displayPath, formatDiagnostic, type Diagnostic } from '../model-file/location.ts';
+import { summaryTable } from '../compile-report/summary.ts';
+import type { ModelChecker } from '../model-file/typecheck.ts';
 import { EXIT, type ExitCode } from '../exit.ts';
 import type { Io } from '../io.ts';
 
@@ -53,8 +53,8 @@ export const compileCommand: Command = {
     const path = resolve(io.cwd, args.positionals[0]!);
     // Loaded here, not at startup: ts-morph and the compiler cost a second that `maec --help`
     // and the other commands should not pay.
-    const { compileFile } = await import('../compile/pipeline.ts');
-    checker ??= new (await import('../compile/typecheck.ts')).ModelChecker();
+    const { compileFile } = await import('../model-file/pipeline.ts');
+    checker ??= new (await import('../model-file/typecheck.ts')).ModelChecker();
     const result = await compileFile(path, checker);
     const shown = displayPath(path, io.cwd);
     if (result.kind === 'usage') return usage(io, result.message.replace(path, shown));

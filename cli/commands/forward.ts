@@ -11,7 +11,7 @@ import { loadWeights } from '../../runtime/weights/index.ts';
 import { describeFlags } from '../args.ts';
 import { commandArgs, usageError } from '../prologue.ts';
 import type { Command } from '../command.ts';
-import { displayPath } from '../compile/location.ts';
+import { displayPath } from '../model-file/location.ts';
 import { EXIT, type ExitCode } from '../exit.ts';
 import type { Io } from '../io.ts';
 import { loadSpec } from '../spec-source.ts';

@@ -10,12 +10,13 @@ import { DataError, DEFAULT_SOURCE, openDataset } from '../../runtime/data/index
 import { createReporter } from '../../runtime/progress/index.ts';
 import { checkHyper, PRETRAIN_DEFAULTS, type PretrainHyper } from '../../runtime/train/hyper.ts';
 import { TrainError } from '../../runtime/train/errors.ts';
+import { settingDifferences } from '../../runtime/checkpoint/resume-check.ts';
 import { pretrain } from '../../runtime/train/run.ts';
 import { runFiles } from '../../runtime/train/run-dir.ts';
 import { describeFlags } from '../args.ts';
 import { commandArgs, usageError } from '../prologue.ts';
 import type { Command } from '../command.ts';
-import { displayPath } from '../compile/location.ts';
+import { displayPath } from '../model-file/location.ts';
 import { EXIT, type ExitCode } from '../exit.ts';
 import { watchInterrupt } from '../interrupt.ts';
 import type { Io } from '../io.ts';
@@ -31,12 +32,12 @@ const FLAGS = {
   augment: { kind: 'string', value: 'A', help: `override the spec's augmentation: ${PRETRAIN_AUGMENTS.join(', ')} (default: the spec's, normally ${DEFAULTS.augment})` },
   seed: { kind: 'string', value: 'S', help: `seed of initialisation, data order, augmentation and masks (default ${PRETRAIN_DEFAULTS.seed})` },
   out: { kind: 'string', value: 'DIR', help: 'run folder (default runs/<model name>)' },
-  resume: { kind: 'boolean', help: 'continue the run in --out from its checkpoint, with its recorded settings' },
+  resume: { kind: 'boolean', help: 'continue the run in --out from its checkpoint, with its recorded settings (a flag that differs from them is refused)' },
   backend: { kind: 'string', value: 'NAME', help: 'tensorflow, wasm or cpu (default: the fastest available)' },
   export: { kind: 'string', value: 'NAME', help: 'which spec to train when the model file exports several' },
   'checkpoint-every': { kind: 'string', value: 'N', help: `also checkpoint every N optimizer steps, 0 = epoch ends only (default ${PRETRAIN_DEFAULTS.checkpointEvery})` },
   steps: { kind: 'string', value: 'N', help: 'stop after N optimizer steps in this invocation, with a checkpoint (continue with --resume)' },
-  limit: { kind: 'string', value: 'N', help: 'use only the first N training images (quick trials)' },
+  limit: { kind: 'string', value: 'N', help: 'use only the first N training images (quick trials; recorded, so --resume keeps it)' },
 } as const;
 
 const HELP = `usage: maec pretrain <model.ts | spec.json> [flags]
@@ -104,8 +105,16 @@ export const pretrainCommand: Command = {
       spec = decoded.right;
       hyper = meta.hyper;
       data = meta.data;
-      const ignored = (['data', 'epochs', 'batch', 'accum', 'blr', 'warmup', 'seed', 'augment', 'export'] as const).filter((k) => f[k] !== undefined);
-      if (ignored.length > 0) io.err(`maec pretrain: resuming with the run's recorded settings; ignoring ${ignored.map((k) => `--${k}`).join(', ')}\n`);
+      // A flag given with --resume must repeat what the run recorded: a different value would
+      // silently make it another run (another image count, lr or schedule).
+      const differences = resumeDifferences(f, { data, hyper, augment: spec.augment });
+      if (differences.length > 0)
+        return runError(io, `cannot resume ${displayPath(dir, io.cwd)} with other settings than it was started with:\n  ${differences.join('\n  ')}\nleave those flags out to continue the run as recorded, or start a new run with another --out`);
+      if (f['checkpoint-every'] !== undefined) {
+        hyper = { ...hyper, checkpointEvery: Number(f['checkpoint-every']) };
+        const problems = checkHyper(hyper);
+        if (problems.length > 0) return usage(io, problems.join('; '));
+      }
       if (modelArg !== undefined) {
         const loaded = await loadSpec(resolve(io.cwd, modelArg), io.cwd, f.export);
         if (!loaded.ok) return fail(io, loaded);
@@ -126,9 +135,7 @@ export const pretrainCommand: Command = {
       data = f.data ?? DEFAULT_SOURCE;
       dir = resolve(io.cwd, f.out ?? `runs/${fileStem(modelArg!)}`);
     }
-    const limit = f.limit === undefined ? undefined : positiveInt(f.limit);
     const maxSteps = f.steps === undefined ? undefined : positiveInt(f.steps);
-    if (limit === null) return usage(io, `--limit must be a positive integer, found ${f.limit}`);
     if (maxSteps === null) return usage(io, `--steps must be a positive integer, found ${f.steps}`);
 
     let target;
@@ -166,7 +173,6 @@ export const pretrainCommand: Command = {
         reporter,
         interrupted: interrupt.requested,
         ...(maxSteps !== undefined ? { maxSteps } : {}),
-        ...(limit !== undefined ? { limit } : {}),
       });
       const took = ((performance.now() - t0) / 1000).toFixed(1);
       const shown = displayPath(dir, io.cwd);
@@ -207,9 +213,34 @@ function parseHyper(f: Readonly<Record<string, string | boolean | undefined>>): 
     warmupEpochs: num('warmup', 0.05 * epochs),
     seed: num('seed', PRETRAIN_DEFAULTS.seed),
     checkpointEvery: num('checkpoint-every', PRETRAIN_DEFAULTS.checkpointEvery),
+    ...(typeof f['limit'] === 'string' ? { limit: Number(f['limit']) } : {}),
   };
   const problems = checkHyper(h);
   return problems.length > 0 ? problems.join('; ') : h;
+}
+
+/**
+ * The settings a --resume was given that differ from what the run recorded, one line each
+ * (runtime/checkpoint/resume-check.ts); flags left out are taken from the run.
+ */
+function resumeDifferences(f: Readonly<Record<string, string | boolean | undefined>>, run: { data: string; hyper: PretrainHyper; augment: string }): string[] {
+  const recorded: Record<string, unknown> = {
+    data: run.data,
+    epochs: run.hyper.epochs,
+    batch: run.hyper.batch,
+    accum: run.hyper.accum,
+    blr: run.hyper.blr,
+    warmup: run.hyper.warmupEpochs,
+    seed: run.hyper.seed,
+    augment: run.augment,
+    limit: run.hyper.limit,
+  };
+  const given: Record<string, unknown> = {};
+  for (const key of Object.keys(recorded)) {
+    const v = f[key];
+    if (typeof v === 'string') given[key] = key === 'data' || key === 'augment' ? v : Number(v);
+  }
+  return settingDifferences(Object.fromEntries(Object.keys(given).map((k) => [k, recorded[k]])), given).map((line) => `--${line}`);
 }
 
 function positiveInt(text: string): number | null {

@@ -18,7 +18,7 @@ import { reconstructionRows, writeReconstructionGrid } from '../../runtime/train
 import { describeFlags } from '../args.ts';
 import { commandArgs, usageError } from '../prologue.ts';
 import type { Command } from '../command.ts';
-import { displayPath } from '../compile/location.ts';
+import { displayPath } from '../model-file/location.ts';
 import { EXIT, type ExitCode } from '../exit.ts';
 import type { Io } from '../io.ts';
 

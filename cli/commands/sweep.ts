@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BUDGET_FLAGS, BUDGETS, createSweepView, isBudgetName, runSweep, sweepFiles, toVariants, withControls, withOverrides, type Budget, type BudgetOverrides } from '../../runtime/sweep/index.ts';
+import { BUDGET_FLAGS, BUDGETS, createSweepView, isBudgetName, runSweep, sweepFiles, toVariants, withControls, withOverrides, type Budget, type BudgetOverrides } from '../../sweep/index.ts';
 import { describeFlags } from '../args.ts';
 import { commandArgs, usageError } from '../prologue.ts';
 import type { Command } from '../command.ts';
-import { displayPath, formatDiagnostic } from '../compile/location.ts';
-import { compileFile } from '../compile/pipeline.ts';
-import { ModelChecker } from '../compile/typecheck.ts';
+import { displayPath, formatDiagnostic } from '../model-file/location.ts';
+import { compileFile } from '../model-file/pipeline.ts';
+import { ModelChecker } from '../model-file/typecheck.ts';
 import { writeFileAtomic } from '../../runtime/io/atomic.ts';
 import { EXIT, type ExitCode } from '../exit.ts';
 import { watchInterrupt } from '../interrupt.ts';

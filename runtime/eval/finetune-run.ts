@@ -26,7 +26,7 @@ import type { FinetuneConfig } from './finetune.ts';
 import { lrScale } from './layer-decay.ts';
 import type { MetricsLog } from './metrics-log.ts';
 import type { Progress } from './progress.ts';
-import { settingDifferences } from './resume-check.ts';
+import { settingDifferences } from '../checkpoint/resume-check.ts';
 import { ScaledAdamW } from './scaled-adamw.ts';
 import { drawDropPathKeeps } from './drop-path.ts';
 import { smoothedTargets } from './loss.ts';

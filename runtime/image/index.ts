@@ -2,7 +2,7 @@
 export type { Raster } from './raster.ts';
 export { encodePng, writePng, writeFileAtomic } from './png.ts';
 export { composeGrid, type GridOptions, type GridRow } from './grid.ts';
-export { maskPatches, pasteVisible } from './patches.ts';
+export { denormalizeWithVisibleStats, maskPatches, pasteVisible, patchifyImage, unpatchifyImage } from './patches.ts';
 export { lineChartSvg, writeLineChart, type Series, type ChartOptions } from './chart.ts';
 export { niceTicks, formatTick } from './ticks.ts';
 export { readImageFile, type ReadImageOptions } from './read.ts';

@@ -34,7 +34,7 @@ export interface StepResult {
 /** An executable tfjs program lowered from an IR graph. The caller disposes what it returns. */
 export interface Program {
   readonly graph: Graph;
-  /** Where it runs: the backend, lowering rules and fused-op implementations it was lowered for. */
+  /** Where it runs: the backend, lowering policy and fused-op implementations it was lowered for. */
   readonly target: Target;
   /** Evaluates the named outputs. */
   run(params: ParamTensors, inputs: ProgramInputs, outputs: readonly string[]): Record<string, tf.Tensor>;
@@ -122,7 +122,7 @@ function checkInputs(graph: Graph, inputs: ProgramInputs): number {
 
 /** Lowers an IR graph to a tfjs program for `target` (made by `openTarget`). */
 export function lower(graph: Graph, target: Target): Program {
-  const { rules, ops } = target;
+  const { policy, ops } = target;
   const trainable = graph.params.filter((p) => p.trainable).map((p) => p.name);
 
   return {
@@ -132,7 +132,7 @@ export function lower(graph: Graph, target: Target): Program {
       assertCurrent(target);
       const batch = checkInputs(graph, inputs);
       const ids = outputs.map((name) => outputId(graph, name));
-      const ctx: ExecContext = { rules, ops, batch };
+      const ctx: ExecContext = { policy, ops, batch };
       return tf.tidy(() => {
         const values = evaluate(graph, ids, params, inputs, ctx);
         return Object.fromEntries(outputs.map((name, i) => [name, values.get(ids[i]!)!]));
@@ -144,7 +144,7 @@ export function lower(graph: Graph, target: Target): Program {
       const lossId = outputId(graph, 'loss');
       const extraIds = extra.map((name) => outputId(graph, name));
       const keep = training.dropPathKeep;
-      const ctx: ExecContext = { rules, ops, batch, ...(keep ? { dropPathKeep: (id: string) => keep.get(id) } : {}) };
+      const ctx: ExecContext = { policy, ops, batch, ...(keep ? { dropPathKeep: (id: string) => keep.get(id) } : {}) };
       const kept: Record<string, tf.Tensor> = {};
       const wrt = training.wrt ?? trainable;
       const xs = wrt.map((name) => {

@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { registerGradients } from './gradients.ts';
 import { fusedKernelNames, installKernels, installedKernels, uninstallKernels, type InstallOptions } from './kernels/index.ts';
 import { STOCK_OPS, WASM_KERNEL_OPS, type OpImpls } from './ops/impls.ts';
-import { rulesFor, type LoweringRules } from './rules.ts';
+import { policyFor, type LoweringPolicy } from './lowering-policy.ts';
 
 registerGradients();
 
@@ -20,7 +20,7 @@ export const BACKENDS: readonly BackendName[] = Object.freeze(['tensorflow', 'wa
 
 /**
  * Where a command's programs run, made once per command by `openTarget` and passed down to
- * `lower`: the tfjs backend, the lowering rules for it, and which implementation of the fused
+ * `lower`: the tfjs backend, the lowering policy for it, and which implementation of the fused
  * ops (GELU, LayerNorm, attention) runs. Nothing below it asks tfjs or a module flag which
  * backend or kernels are active; a program checks only that its target is still the active one.
  */
@@ -30,7 +30,7 @@ export interface Target {
   readonly reason: string;
   /** On wasm: whether maec's SIMD kernels replaced the stock ones, and if not why. */
   readonly kernels?: string;
-  readonly rules: LoweringRules;
+  readonly policy: LoweringPolicy;
   readonly ops: OpImpls;
   /** The kernels maec registered into tfjs for this target (empty: stock tfjs). */
   readonly installed: readonly string[];
@@ -92,7 +92,7 @@ export async function openTarget(requested?: BackendName, options: TargetOptions
         : name === 'wasm'
           ? 'fastest available (no @tensorflow/tfjs-node(-gpu) installed)'
           : 'the only backend that initialised';
-    if (name !== 'wasm') return { backend: name, reason, rules: rulesFor(name), ops: STOCK_OPS, installed: [] };
+    if (name !== 'wasm') return { backend: name, reason, policy: policyFor(name), ops: STOCK_OPS, installed: [] };
     return { backend: name, reason, ...(await wasmKernels(options.kernels ?? true)) };
   }
   const available: string[] = [];
@@ -105,15 +105,15 @@ export async function openTarget(requested?: BackendName, options: TargetOptions
  * tfjs-wasm runs transposed and batched matmuls ~20x slower, and its XNNPACK path can run out
  * of memory on large training steps.
  */
-async function wasmKernels(kernels: boolean | InstallOptions): Promise<Pick<Target, 'kernels' | 'rules' | 'ops' | 'installed'>> {
+async function wasmKernels(kernels: boolean | InstallOptions): Promise<Pick<Target, 'kernels' | 'policy' | 'ops' | 'installed'>> {
   uninstallKernels();
-  if (kernels === false) return { kernels: 'stock kernels (switched off)', rules: rulesFor('wasm'), ops: STOCK_OPS, installed: [] };
+  if (kernels === false) return { kernels: 'stock kernels (switched off)', policy: policyFor('wasm'), ops: STOCK_OPS, installed: [] };
   const result = await installKernels(kernels === true ? {} : kernels);
-  if (!result.installed) return { kernels: `stock kernels (${result.reason})`, rules: rulesFor('wasm'), ops: STOCK_OPS, installed: [] };
+  if (!result.installed) return { kernels: `stock kernels (${result.reason})`, policy: policyFor('wasm'), ops: STOCK_OPS, installed: [] };
   const installed = installedKernels();
   return {
     kernels: `maec SIMD kernels (${result.kernels.join(', ')})`,
-    rules: rulesFor('wasm', installed.includes('_FusedMatMul')),
+    policy: policyFor('wasm', installed.includes('_FusedMatMul')),
     ops: installed.includes(fusedKernelNames.gelu) ? WASM_KERNEL_OPS : STOCK_OPS,
     installed,
   };

@@ -17,6 +17,8 @@ export interface PretrainHyper {
   readonly seed: number;
   /** Checkpoint every this many optimizer steps (0: only at epoch ends). */
   readonly checkpointEvery: number;
+  /** Use only the first N training images (absent: all); recorded, so --resume keeps it. */
+  readonly limit?: number;
 }
 
 /**
@@ -54,5 +56,6 @@ export function checkHyper(h: PretrainHyper): string[] {
   if (!(h.warmupEpochs >= 0) || h.warmupEpochs > h.epochs) problems.push(`--warmup must be between 0 and the number of epochs (${h.epochs}), found ${h.warmupEpochs}`);
   if (!Number.isInteger(h.seed)) problems.push(`--seed must be an integer, found ${h.seed}`);
   if (!Number.isInteger(h.checkpointEvery) || h.checkpointEvery < 0) problems.push(`--checkpoint-every must be a non-negative integer, found ${h.checkpointEvery}`);
+  if (h.limit !== undefined && (!Number.isInteger(h.limit) || h.limit < 1)) problems.push(`--limit must be a positive integer, found ${h.limit}`);
   return problems;
 }

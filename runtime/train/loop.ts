@@ -57,8 +57,6 @@ export interface LoopContext {
   /** How images are augmented: the spec's augment. */
   readonly augment: PretrainAugment;
   readonly start: Position;
-  /** Use only the first N training images (quick runs and tests). */
-  readonly limit?: number;
 }
 
 export type LoopResult = DriveResult;
@@ -77,7 +75,7 @@ export function stepsPerEpoch(images: number, h: PretrainHyper): { micro: number
 export async function runLoop(ctx: LoopContext, hooks: LoopHooks): Promise<LoopResult> {
   const { program, state, dataset, hyper, rng } = ctx;
   const { channels, imageSize, grid, numVisible } = program.graph.meta;
-  const images = Math.min(dataset.splits.train, ctx.limit ?? Infinity);
+  const images = Math.min(dataset.splits.train, hyper.limit ?? Infinity);
   const { micro, steps } = stepsPerEpoch(images, hyper);
   if (steps === 0)
     throw new TrainError('TRAIN004', `${dataset.name} has ${images} training images, fewer than one optimizer step needs (batch ${hyper.batch} x accum ${hyper.accum})`);
@@ -97,7 +95,7 @@ export async function runLoop(ctx: LoopContext, hooks: LoopHooks): Promise<LoopR
       augment: PRETRAIN_PIPELINE[ctx.augment],
       dropLast: true,
       skipBatches: skipUnits,
-      ...(ctx.limit !== undefined ? { limit: ctx.limit } : {}),
+      ...(hyper.limit !== undefined ? { limit: hyper.limit } : {}),
     });
     let group: MicroBatch[] = [];
     for await (const b of batches) {

@@ -5,9 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { statsForChannels, type ChannelStats } from '../data/index.ts';
-import { composeGrid, maskPatches, pasteVisible, writePng, type GridRow } from '../image/index.ts';
+import { composeGrid, denormalizeWithVisibleStats, maskPatches, pasteVisible, patchifyImage, unpatchifyImage, writePng, type GridRow } from '../image/index.ts';
 import type { ParamTensors, Program } from '../tfjs/program.ts';
-import { denormalizeWithVisibleStats, patchifyImage, unpatchifyImage } from './patches.ts';
 
 /**
  * The grid rows for `images` [N, C, S, S] (normalised) under masking `noise` [N, L]. With

@@ -42,8 +42,6 @@ export interface PretrainOptions {
   readonly interrupted?: () => boolean;
   /** Stop (with a checkpoint) after this many steps in this invocation. */
   readonly maxSteps?: number;
-  /** Use only the first N training images. */
-  readonly limit?: number;
   /** Checkpoint writer (tests inject failures). */
   readonly write?: AtomicWriter;
 }
@@ -98,7 +96,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
     const shown = await fixedImages(o.dataset, meta, o.spec.mask.strategy, o.hyper.seed);
     const heldOut = await heldOutSet(o.dataset, meta, o.spec.mask.strategy, o.hyper.seed);
     let lastHeldOut: HeldOutLoss | undefined;
-    const images = Math.min(o.dataset.splits.train, o.limit ?? Infinity);
+    const images = Math.min(o.dataset.splits.train, o.hyper.limit ?? Infinity);
     const totalSteps = stepsPerEpoch(images, o.hyper).steps * o.hyper.epochs;
     const eta = new EtaEstimator();
     let lastLoss: number | undefined;
@@ -142,7 +140,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
     const shouldStop = () => (o.interrupted?.() ?? false) || (o.maxSteps !== undefined && stepsThisRun >= o.maxSteps);
 
     if (start.step === 0 && !o.resume) evaluateHeldOut(0, 0);
-    const result = await runLoop({ program, state, dataset: o.dataset, hyper: o.hyper, rng, strategy: o.spec.mask.strategy, augment: o.spec.augment, start, ...(o.limit !== undefined ? { limit: o.limit } : {}) }, { onStep, checkpoint, onEpochEnd, shouldStop });
+    const result = await runLoop({ program, state, dataset: o.dataset, hyper: o.hyper, rng, strategy: o.spec.mask.strategy, augment: o.spec.augment, start }, { onStep, checkpoint, onEpochEnd, shouldStop });
     await writeLossChart(files.metrics, files.lossChart);
     return { result, lastLoss, ...(lastHeldOut ? { heldOut: lastHeldOut } : {}) };
   } finally {

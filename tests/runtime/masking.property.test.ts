@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { openTarget, type BackendName } from '../../runtime/tfjs/target.ts';
 import { argsort, maskFromRestore } from '../../runtime/tfjs/ops/masking.ts';
 import { gatherTokens } from '../../runtime/tfjs/ops/tokens.ts';
-import { rulesFor } from '../../runtime/tfjs/rules.ts';
+import { policyFor } from '../../runtime/tfjs/lowering-policy.ts';
 import { lower } from '../../runtime/tfjs/program.ts';
 import { buildGraph } from '../../compiler/build/mae.ts';
 import { numVisible } from '../../dsl/index.ts';
@@ -101,7 +101,7 @@ for (const backend of BACKENDS) {
   });
 
   test(`on ${backend}, gathering tokens with ids_shuffle and then ids_restore gives back the original tokens`, async () => {
-    const { rules } = await openTarget(backend);
+    const { policy } = await openTarget(backend);
     fc.assert(
       fc.property(maskingCase, fc.integer({ min: 1, max: 5 }), fc.integer(), ({ l, rows: noise }, d, seed) => {
         const rng = Rng.fromSeed(seed);
@@ -109,8 +109,8 @@ for (const backend of BACKENDS) {
         const [shuffledRow0, restored] = tf.tidy(() => {
           const tokens = tf.tensor3d(x, [noise.length, l, d]); // [N, L, D]
           const shuffle = argsort(tf.tensor2d(noise));
-          const shuffled = gatherTokens(rules, tokens, shuffle); // [N, L, D]
-          return [shuffled.arraySync() as number[][][], gatherTokens(rules, shuffled, argsort(shuffle)).dataSync()];
+          const shuffled = gatherTokens(policy, tokens, shuffle); // [N, L, D]
+          return [shuffled.arraySync() as number[][][], gatherTokens(policy, shuffled, argsort(shuffle)).dataSync()];
         });
         assert.deepEqual(Array.from(restored), Array.from(x), 'unshuffle(shuffle(x)) = x');
         // The first shuffled token of row 0 is the one with the smallest noise.

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUDGETS, toCsv } from '../../runtime/sweep/index.ts';
+import { BUDGETS, toCsv } from '../../sweep/index.ts';
 import { controlRow, ROOT, row, tempDir } from './helpers.ts';
 
 function ablationsDoc(sweeps: string, docs: string, budget = 'tiny') {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loggedRuns } from '../../runtime/sweep/child.ts';
+import { loggedRuns } from '../../sweep/child.ts';
 
 test('a stage log gives each finished invocation with its command, exit status and seconds', () => {
   const log = ['$ maec pretrain s.json --out run', 'epoch 0.1/4 step 1/1872', '[exit 130 after 64.8s]', '$ maec pretrain --resume --out run', 'resuming', '[exit 0 after 700.25s]', '$ maec probe run', 'features...'].join('\n');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sweepCommand } from '../../cli/commands/sweep.ts';
-import { loggedRuns } from '../../runtime/sweep/child.ts';
+import { loggedRuns } from '../../sweep/child.ts';
 import { bufferIo } from '../../cli/io.ts';
 import { FIXTURE, ROOT, runCli, tempDir, TINY_DATA } from './helpers.ts';
 

@@ -4,8 +4,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Row } from '../../runtime/sweep/index.ts';
-import { axesOf } from '../../runtime/sweep/index.ts';
+import type { Row } from '../../sweep/index.ts';
+import { axesOf } from '../../sweep/index.ts';
 import { mae, vit, type PretrainAugment } from '../../dsl/index.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { plotsFor, varyingAxes } from '../../runtime/sweep/index.ts';
-import { renderPng } from '../../runtime/sweep/render.ts';
+import { plotsFor, varyingAxes } from '../../sweep/index.ts';
+import { renderPng } from '../../sweep/render.ts';
 import { controlRow, row } from './helpers.ts';
 
 test('only axes along which finished variants differ count as varying; failed variants are ignored', () => {

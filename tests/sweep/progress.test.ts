@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sweepEta, sweepLine, type SweepCounts } from '../../runtime/sweep/index.ts';
+import { sweepEta, sweepLine, type SweepCounts } from '../../sweep/index.ts';
 
 const counts = (over: Partial<SweepCounts>): SweepCounts => ({ total: 8, done: 2, failed: 1, running: new Map(), durations: [60, 120], workers: 2, ...over });
 

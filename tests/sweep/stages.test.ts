@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BUDGETS, variantPaths, withOverrides, folderName } from '../../runtime/sweep/index.ts';
-import { finetuneArgs, pretrainArgs, probeArgs, probeBlr } from '../../runtime/sweep/stages.ts';
+import { BUDGETS, variantPaths, withOverrides, folderName } from '../../sweep/index.ts';
+import { finetuneArgs, pretrainArgs, probeArgs, probeBlr } from '../../sweep/stages.ts';
 
 const p = variantPaths('/s', 'mask=0.5');
 const o = { data: 'fashion-mnist', budget: withOverrides(BUDGETS.tiny, { epochs: 2, limit: 300 }), seed: 0, backend: undefined };
@@ -12,7 +12,7 @@ test('flags override only their part of a named budget', () => {
 
 test('pretraining trains the variant spec.json into its run folder, or resumes it with its recorded settings', () => {
   assert.deepEqual(pretrainArgs(p, o, false), ['pretrain', '/s/mask=0.5/spec.json', '--data', 'fashion-mnist', '--seed', '0', '--out', '/s/mask=0.5/run', '--epochs', '2', '--batch', '64', '--limit', '300']);
-  assert.deepEqual(pretrainArgs(p, o, true), ['pretrain', '--resume', '--out', '/s/mask=0.5/run']);
+  assert.deepEqual(pretrainArgs(p, o, true), ['pretrain', '--resume', '--out', '/s/mask=0.5/run', '--limit', '300']);
 });
 
 test('the probe warms up for 10% of its epochs with the blr scaled to its training images; fine-tuning resumes', () => {

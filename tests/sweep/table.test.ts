@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { csvField, mdCell, toCsv, toMarkdown } from '../../runtime/sweep/index.ts';
+import { csvField, mdCell, toCsv, toMarkdown } from '../../sweep/index.ts';
 import { controlRow, row } from './helpers.ts';
 
 test('a CSV field with a comma, quote or newline is quoted with quotes doubled; others are bare', () => {

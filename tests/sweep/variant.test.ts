@@ -1,7 +1,7 @@
 // The ablation axes a sweep reads off each spec, and the controls it adds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axesOf, CONTROL_NAME, toVariants, withControls } from '../../runtime/sweep/index.ts';
+import { axesOf, CONTROL_NAME, toVariants, withControls } from '../../sweep/index.ts';
 import { variant, type MaeSpec } from '../../dsl/index.ts';
 import { augmentation } from '../../models/ablations/augmentation.ts';
 import { ablationBase } from '../../models/ablations/base.ts';

@@ -47,6 +47,38 @@ test('SIGTERM (a job scheduler stopping the run) saves a checkpoint and exits wi
   await interruptedRun('SIGTERM');
 });
 
+test('a --limit run stopped with --steps and resumed with a bare --resume equals the uninterrupted run', async () => {
+  const base = ['pretrain', spec, '--data', 'synthetic:train=512,test=16', '--epochs', '2', '--batch', '32', '--limit', '96', '--checkpoint-every', '2'];
+  const whole = join(tempDir(), 'whole');
+  assert.equal((await runCli([...base, '--out', whole])).code, 0);
+  const parts = join(tempDir(), 'parts');
+  const first = await runCli([...base, '--out', parts, '--steps', '2']);
+  assert.equal(first.code, 0, first.stderr);
+  // The command maec prints after --steps, as it prints it.
+  assert.match(first.stdout, /continue with: maec pretrain --resume --out /);
+  const resumed = await runCli(['pretrain', '--resume', '--out', parts]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  // 96 images at batch 32: 3 steps an epoch, not the 16 of all 512.
+  assert.match(resumed.stdout, /finished 2 epochs \(6 steps\)/);
+  const steps = (dir: string) => readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).map(({ imagesPerSecond: _, ...r }) => r);
+  assert.deepEqual(steps(parts), steps(whole));
+  assert.deepEqual(readFileSync(join(parts, 'checkpoint.safetensors')), readFileSync(join(whole, 'checkpoint.safetensors')));
+});
+
+test('--resume with a flag that differs from the recorded run is refused, naming each difference, and changes nothing', async () => {
+  const out = join(tempDir(), 'run');
+  assert.equal((await runCli(['pretrain', spec, '--data', TINY_DATA, '--epochs', '2', '--batch', '32', '--limit', '64', '--out', out, '--steps', '1'])).code, 0);
+  const before = readFileSync(join(out, 'checkpoint.safetensors'));
+  const r = await runCli(['pretrain', '--resume', '--out', out, '--limit', '128', '--epochs', '3', '--batch', '32']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /--epochs: the run has 2, this command 3/);
+  assert.match(r.stderr, /--limit: the run has 64, this command 128/);
+  assert.doesNotMatch(r.stderr, /--batch/, 'an equal flag is no difference');
+  assert.deepEqual(readFileSync(join(out, 'checkpoint.safetensors')), before);
+  const same = await runCli(['pretrain', '--resume', '--out', out, '--limit', '64']);
+  assert.equal(same.code, 0, same.stderr);
+});
+
 test('a missing data folder is a run error naming the path', async () => {
   const r = await runCli(['pretrain', spec, '--data', 'folder:/no/such/folder', '--out', join(tempDir(), 'run')]);
   assert.equal(r.code, 1);
@@ -86,9 +118,11 @@ test('--augment overrides the spec, is recorded in spec.json and the checkpoint,
   assert.match(r.stdout, /augment crop\+jitter, seed 0/);
   assert.equal(JSON.parse(readFileSync(join(out, 'spec.json'), 'utf8')).augment, 'crop+jitter');
   assert.equal(((await readCheckpoint(join(out, 'checkpoint.safetensors'))).meta.spec as { augment?: unknown }).augment, 'crop+jitter');
-  const resumed = await runCli(['pretrain', '--resume', '--out', out, '--augment', 'none']);
+  const other = await runCli(['pretrain', '--resume', '--out', out, '--augment', 'none']);
+  assert.equal(other.code, 1, 'another augmentation would be another run');
+  assert.match(other.stderr, /--augment: the run has crop\+jitter, this command none/);
+  const resumed = await runCli(['pretrain', '--resume', '--out', out]);
   assert.equal(resumed.code, 0, resumed.stderr);
-  assert.match(resumed.stderr, /resuming with the run's recorded settings; ignoring --augment/);
   assert.match(resumed.stdout, /augment crop\+jitter, seed 0/);
   assert.match(resumed.stdout, /finished 1 epochs \(8 steps\)/);
 });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { LoweringRules } from '../rules.ts';
+import type { LoweringPolicy } from '../lowering-policy.ts';
 
 /** x[:, start:end] along axis 1, through tf.split so that the gradient is a concat. */
 export function sliceTokens(x: tf.Tensor, start: number, end: number): tf.Tensor {
@@ -10,7 +10,7 @@ export function sliceTokens(x: tf.Tensor, start: number, end: number): tf.Tensor
   return parts[start > 0 ? 1 : 0]!;
 }
 
-/** A [1, ...] tensor repeated over a batch of n, as a broadcasting add (see rules.broadcast). */
+/** A [1, ...] tensor repeated over a batch of n, as a broadcasting add (see policy.broadcast). */
 export function broadcastBatch(x: tf.Tensor, n: number): tf.Tensor {
   if (x.shape[0] === n) return x;
   const zerosShape = [n, ...x.shape.slice(1).map(() => 1)];
@@ -39,16 +39,16 @@ function flatIndices(ids: tf.Tensor, rows: number): tf.Tensor1D {
 
 /**
  * out[n, k, :] = x[n, ids[n, k], :]: x [N, L, D], ids [N, K] int32 -> [N, K, D].
- * With rules.gather 'scatterGrad' the gradient scatters dy back with ScatterNd (the indices of
+ * With policy.gather 'scatterGrad' the gradient scatters dy back with ScatterNd (the indices of
  * a row are distinct, so the scatter is exact).
  */
-export function gatherTokens(rules: LoweringRules, x: tf.Tensor, ids: tf.Tensor): tf.Tensor {
+export function gatherTokens(policy: LoweringPolicy, x: tf.Tensor, ids: tf.Tensor): tf.Tensor {
   const [n, l, d] = x.shape as [number, number, number];
   const k = ids.shape[1]!;
   const flat = flatIndices(ids, l);
   const xFlat = tf.reshape(x, [n * l, d]); // [N*L, D]
   let gathered: tf.Tensor;
-  if (rules.gather === 'native') {
+  if (policy.gather === 'native') {
     gathered = tf.gather(xFlat, flat);
   } else {
     // The indices are saved on the tape: the forward scope disposes everything it does not save.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { collectSpecs } from '../../../cli/compile/collect.ts';
+import { collectSpecs } from '../../../cli/model-file/collect.ts';
 
 const spec = { kind: 'mae', note: 'stands for a spec' };
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, mkdirSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileSafe, writeAllOrNothing } from '../../../cli/compile/out.ts';
+import { fileSafe, writeAllOrNothing } from '../../../cli/compile-report/out.ts';
 
 test('all files are written and no temporaries remain', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'maec-out-'));

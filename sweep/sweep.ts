@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { relative } from 'node:path';
-import { writeFileAtomic } from '../io/atomic.ts';
+import { writeFileAtomic } from '../runtime/io/atomic.ts';
 import { sweepFiles, variantPaths } from './layout.ts';
 import { plotsFor } from './plots.ts';
 import { runPool } from './pool.ts';

@@ -31,10 +31,14 @@ function common(o: StageOptions): string[] {
   return ['--data', o.data, '--seed', String(o.seed), ...(o.backend !== undefined ? ['--backend', o.backend] : [])];
 }
 
-/** Pretraining from scratch, or `--resume` of an interrupted run (its recorded settings). */
+/**
+ * Pretraining from scratch, or `--resume` of an interrupted run. The resume repeats the
+ * budget's --limit: the checkpoint records it, and a run that recorded another (or none) is
+ * refused by pretrain rather than continued on other images.
+ */
 export function pretrainArgs(p: VariantPaths, o: StageOptions, resume: boolean): string[] {
-  if (resume) return ['pretrain', '--resume', '--out', p.run, ...(o.backend !== undefined ? ['--backend', o.backend] : [])];
   const b = o.budget;
+  if (resume) return ['pretrain', '--resume', '--out', p.run, ...(o.backend !== undefined ? ['--backend', o.backend] : []), ...(b.limit !== undefined ? ['--limit', String(b.limit)] : [])];
   return ['pretrain', p.spec, ...common(o), '--out', p.run, '--epochs', String(b.epochs), '--batch', String(b.batch), ...(b.limit !== undefined ? ['--limit', String(b.limit)] : [])];
 }
 

@@ -8,7 +8,7 @@ import { createWriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** The CLI's entry point, next to this repository's sources. */
-export const MAEC_BIN = fileURLToPath(new URL('../../bin/maec.js', import.meta.url));
+export const MAEC_BIN = fileURLToPath(new URL('../bin/maec.js', import.meta.url));
 
 export interface ChildResult {
   /** The exit status; a signal shows as 128 + its number, a failed spawn as -1. */

@@ -3,7 +3,7 @@
  * an ETA from the mean time of the variants finished in this invocation. On a terminal one
  * line redrawn in place with a bar; elsewhere a line per change.
  */
-import { bar, formatDuration } from '../progress/index.ts';
+import { bar, formatDuration } from '../runtime/progress/index.ts';
 
 export interface SweepCounts {
   readonly total: number;

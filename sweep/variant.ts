@@ -2,7 +2,7 @@
  * What a sweep runs: one variant per exported spec, with the ablation axes read from the spec
  * itself (not parsed from its name) and the compiler's cost analysis.
  */
-import type { MaeSpec, MaskStrategy, PretrainAugment } from '../../dsl/index.ts';
+import type { MaeSpec, MaskStrategy, PretrainAugment } from '../dsl/index.ts';
 
 /** The axes of the paper's Table 1 and Figure 5, as one variant sets them. */
 export interface Axes {

@@ -5,7 +5,7 @@
  * whose result.json exists is not touched at all.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { writeFileAtomic } from '../io/atomic.ts';
+import { writeFileAtomic } from '../runtime/io/atomic.ts';
 import { loggedRuns, runMaec, type ChildResult } from './child.ts';
 import type { VariantPaths } from './layout.ts';
 import { finetuneArgs, pretrainArgs, probeArgs, type StageOptions } from './stages.ts';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { denormalizeWithVisibleStats, patchifyImage, unpatchifyImage } from '../../runtime/train/patches.ts';
+import { denormalizeWithVisibleStats, patchifyImage, unpatchifyImage } from '../../runtime/image/index.ts';
 
 const image = Float32Array.from({ length: 3 * 8 * 8 }, (_, i) => Math.sin(i * 0.37) * 2 + (i % 5));
 

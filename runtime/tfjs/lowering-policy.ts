@@ -4,7 +4,7 @@ import type { BackendName } from './target.ts';
  * How each op is lowered on each backend, in one place, with the reason. Measured on
  * tfjs 4.22; each choice is exact (the same numbers), only the kernels that run differ.
  */
-export interface LoweringRules {
+export interface LoweringPolicy {
   /**
    * 'plain2d': a linear layer's forward and backward use only plain 2-D matmuls with explicit
    * transposes (a custom gradient). On wasm a matmul with transposeA/transposeB, or a batched
@@ -31,19 +31,19 @@ export interface LoweringRules {
   readonly maxTransposeRank: 4;
 }
 
-const WASM: LoweringRules = { linear: 'plain2d', gather: 'scatterGrad', slice: 'split', broadcast: 'addZeros', maxTransposeRank: 4 };
+const WASM: LoweringPolicy = { linear: 'plain2d', gather: 'scatterGrad', slice: 'split', broadcast: 'addZeros', maxTransposeRank: 4 };
 // With maec's matmul kernels (runtime/kernels) transposed products are as fast as plain ones,
 // so explicit transposes would only cost time and memory.
-const WASM_MAEC_KERNELS: LoweringRules = { ...WASM, linear: 'native' };
+const WASM_MAEC_KERNELS: LoweringPolicy = { ...WASM, linear: 'native' };
 // The cpu backend is the reference: the same decompositions, so wasm and cpu differ only in kernels.
-const CPU: LoweringRules = WASM;
+const CPU: LoweringPolicy = WASM;
 // libtensorflow has fast transposed matmuls and a gather gradient.
-const TENSORFLOW: LoweringRules = { linear: 'native', gather: 'native', slice: 'split', broadcast: 'addZeros', maxTransposeRank: 4 };
+const TENSORFLOW: LoweringPolicy = { linear: 'native', gather: 'native', slice: 'split', broadcast: 'addZeros', maxTransposeRank: 4 };
 
-export const RULES: Readonly<Record<BackendName, LoweringRules>> = Object.freeze({ wasm: WASM, cpu: CPU, tensorflow: TENSORFLOW });
+export const POLICIES: Readonly<Record<BackendName, LoweringPolicy>> = Object.freeze({ wasm: WASM, cpu: CPU, tensorflow: TENSORFLOW });
 
-/** The rules for a backend; on wasm they depend on whether maec's matmul kernels are installed. */
-export function rulesFor(backend: string, maecKernels = false): LoweringRules {
+/** The lowering policy for a backend; on wasm it depends on whether maec's matmul kernels are installed. */
+export function policyFor(backend: string, maecKernels = false): LoweringPolicy {
   if (backend === 'wasm' && maecKernels) return WASM_MAEC_KERNELS;
-  return (RULES as Record<string, LoweringRules>)[backend] ?? WASM;
+  return (POLICIES as Record<string, LoweringPolicy>)[backend] ?? WASM;
 }
