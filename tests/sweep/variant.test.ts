@@ -1,7 +1,7 @@
 // The ablation axes a sweep reads off each spec, and the controls it adds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axesOf, CONTROL_NAME, toVariants, withControls } from '../../sweep/index.ts';
+import { axesOf, CONTROL_NAME, folderName, toVariants, withControls } from '../../sweep/index.ts';
 import { variant, type MaeSpec } from '../../dsl/index.ts';
 import { augmentation } from '../../models/ablations/augmentation.ts';
 import { ablationBase } from '../../models/ablations/base.ts';
@@ -52,4 +52,19 @@ test('the decoder, masking, target and augmentation do not make a new control; t
 test("the control's folder never takes a variant's", () => {
   const entries = withControls(toVariants([compiled('no-pretraining', ablationBase)]));
   assert.deepEqual(entries.map((e) => e.dir), ['no-pretraining', 'no-pretraining-2']);
+});
+
+test('folder names keep grid names readable and replace anything unsafe', () => {
+  assert.equal(folderName('mask=0.5,decoder.depth=1', 'x'), 'mask=0.5,decoder.depth=1');
+  assert.equal(folderName('table[1]', 'x'), 'table_1_');
+  assert.equal(folderName('a/../b', 'x'), 'a_.._b');
+});
+
+test('an empty name takes the fallback folder name', () => {
+  assert.equal(folderName('', 'ablation'), 'ablation');
+});
+
+test('a name that would be . or .. gets an underscore in front, so it never names the sweep or its parent', () => {
+  assert.equal(folderName('.', 'x'), '_.');
+  assert.equal(folderName('..', 'x'), '_..');
 });
