@@ -46,7 +46,8 @@ export function runMaec(args: readonly string[], cwd: string, logPath: string, s
   const out = tailKeeper(tailChars);
   return new Promise((resolve) => {
     // No TTY: the stages print plain progress lines, which suit a log file.
-    const child = spawn(process.execPath, [MAEC_BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...(signal ? { signal, killSignal: 'SIGINT' as const } : {}) });
+    // MAEC_PARENT_PID: the stage stops (with a checkpoint) if this sweep dies (cli/interrupt.ts).
+    const child = spawn(process.execPath, [MAEC_BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, MAEC_PARENT_PID: String(process.pid) }, ...(signal ? { signal, killSignal: 'SIGINT' as const } : {}) });
     child.stdout.setEncoding('utf8').on('data', (c: string) => {
       out.add(c);
       log.write(c);

@@ -8,6 +8,7 @@ import { displayPath, formatDiagnostic } from '../model-file/location.ts';
 import { compileFile } from '../model-file/pipeline.ts';
 import { ModelChecker } from '../model-file/typecheck.ts';
 import { writeFileAtomic } from '../../runtime/io/atomic.ts';
+import { acquireLock, LockError } from '../../runtime/io/lock.ts';
 import { EXIT, type ExitCode } from '../exit.ts';
 import { watchInterrupt } from '../interrupt.ts';
 import type { Io } from '../io.ts';
@@ -118,37 +119,50 @@ export const sweepCommand: Command = {
     const clash = checkSettings(sweepFiles(dir).settings, settings);
     if (clash) return usage(io, `${displayPath(dir, io.cwd)} holds a sweep with other settings (${clash}); use the same flags to continue it, or another --out`);
     mkdirSync(dir, { recursive: true });
-    await writeFileAtomic(sweepFiles(dir).settings, `${JSON.stringify(settings, null, 2)}\n`);
-
-    io.out(`sweep of ${variants.length} variants${controls > 0 ? ` and ${controls === 1 ? 'a no-pretraining control' : `${controls} no-pretraining controls`}` : ''} from ${displayPath(path, io.cwd)} into ${displayPath(dir, io.cwd)}, ${workers} worker${workers === 1 ? '' : 's'}, budget ${budgetName}${Object.keys(overrides).length ? ' (overridden)' : ''}\n`);
-    const t0 = performance.now();
-    const stop = new AbortController();
-    const interrupt = watchInterrupt(io, 'sweep', {
-      message: 'the running stages save a checkpoint and stop, no new stage starts (Ctrl-C again to quit now)',
-      onRequest: () => stop.abort(),
-    });
-    const summary = await runSweep({
-      entries,
-      dir,
-      title: stem,
-      stages: { data: settings.data, budget: settings.budget, seed, backend: f.backend },
-      workers,
-      cwd: io.cwd,
-      view: createSweepView(io.out, process.stdout.isTTY === true && io.cwd === process.cwd()),
-      command: `maec sweep ${argv.join(' ')}`,
-      signal: stop.signal,
-    }).finally(() => interrupt.dispose());
-    const files = sweepFiles(dir);
-    const finished = summary.rows.length - summary.failed - summary.interrupted;
-    io.out(
-      `${finished}/${summary.rows.length} finished (${summary.skipped} skipped as already done), ${summary.failed} failed${summary.interrupted > 0 ? `, ${summary.interrupted} not run (interrupted)` : ''}, in ${((performance.now() - t0) / 1000).toFixed(0)}s\n` +
-        `wrote ${[files.csv, files.markdown, ...summary.plots].map((p) => displayPath(p, io.cwd)).join(', ')}\n`,
-    );
-    if (interrupt.requested()) {
-      io.err(`interrupted: re-run the same command to continue\n`);
-      return EXIT.interrupted;
+    // One sweep per folder: a second would run the same stages twice.
+    let lock;
+    try {
+      lock = acquireLock(dir, `sweep folder ${displayPath(dir, io.cwd)}`, `maec sweep ${argv.join(' ')}`);
+    } catch (e) {
+      if (!(e instanceof LockError)) throw e;
+      io.err(`maec sweep: ${e.message}\n`);
+      return EXIT.modelError;
     }
-    return summary.failed > 0 ? EXIT.modelError : EXIT.ok;
+    try {
+      await writeFileAtomic(sweepFiles(dir).settings, `${JSON.stringify(settings, null, 2)}\n`);
+
+      io.out(`sweep of ${variants.length} variants${controls > 0 ? ` and ${controls === 1 ? 'a no-pretraining control' : `${controls} no-pretraining controls`}` : ''} from ${displayPath(path, io.cwd)} into ${displayPath(dir, io.cwd)}, ${workers} worker${workers === 1 ? '' : 's'}, budget ${budgetName}${Object.keys(overrides).length ? ' (overridden)' : ''}\n`);
+      const t0 = performance.now();
+      const stop = new AbortController();
+      const interrupt = watchInterrupt(io, 'sweep', {
+        message: 'the running stages save a checkpoint and stop, no new stage starts (Ctrl-C again to quit now)',
+        onRequest: () => stop.abort(),
+      });
+      const summary = await runSweep({
+        entries,
+        dir,
+        title: stem,
+        stages: { data: settings.data, budget: settings.budget, seed, backend: f.backend },
+        workers,
+        cwd: io.cwd,
+        view: createSweepView(io.out, process.stdout.isTTY === true && io.cwd === process.cwd()),
+        command: `maec sweep ${argv.join(' ')}`,
+        signal: stop.signal,
+      }).finally(() => interrupt.dispose());
+      const files = sweepFiles(dir);
+      const finished = summary.rows.length - summary.failed - summary.interrupted;
+      io.out(
+        `${finished}/${summary.rows.length} finished (${summary.skipped} skipped as already done), ${summary.failed} failed${summary.interrupted > 0 ? `, ${summary.interrupted} not run (interrupted)` : ''}, in ${((performance.now() - t0) / 1000).toFixed(0)}s\n` +
+          `wrote ${[files.csv, files.markdown, ...summary.plots].map((p) => displayPath(p, io.cwd)).join(', ')}\n`,
+      );
+      if (interrupt.requested()) {
+        io.err(`interrupted: re-run the same command to continue\n`);
+        return EXIT.interrupted;
+      }
+      return summary.failed > 0 ? EXIT.modelError : EXIT.ok;
+    } finally {
+      lock.release();
+    }
   },
 };
 

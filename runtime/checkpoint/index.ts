@@ -7,3 +7,4 @@ export { CHECKPOINT_FORMAT, OPTIMIZER_PREFIX, decodeMeta, encodeMeta, type Check
 export { FINETUNE_FORMAT, decodeFinetuneMeta, encodeFinetuneMeta, type FinetuneMeta } from './finetune-format.ts';
 export { saveCheckpoint, saveFinetuneCheckpoint, type AtomicWriter, type CheckpointContent, type CheckpointTensors, type FinetuneCheckpointContent } from './save.ts';
 export { checkedParams, readCheckpoint, readCheckpointFile, readFinetuneCheckpoint, type CheckedParamsOptions, type CheckpointFile, type LoadedCheckpoint, type LoadedFinetuneCheckpoint } from './load.ts';
+export { CheckpointValuesError, valuesProblem } from './finite.ts';

@@ -8,6 +8,7 @@ import { loadSafetensors, toFloat32, type SafetensorsFile } from '../io/index.ts
 import { loadWeights } from '../weights/index.ts';
 import { decodeFinetuneMeta, type FinetuneMeta } from './finetune-format.ts';
 import { decodeMeta, OPTIMIZER_PREFIX, type CheckpointMeta } from './format.ts';
+import { checkValues } from './finite.ts';
 
 /** A checkpoint file whatever its kind (or none: plain weight files have no maec metadata). */
 export interface CheckpointFile {
@@ -30,6 +31,8 @@ export async function readCheckpointFile(path: string): Promise<CheckpointFile> 
   const file = await loadSafetensors(path);
   const moments = new Map<string, Float32Array>();
   for (const [name, t] of file.tensors) if (name.startsWith(OPTIMIZER_PREFIX)) moments.set(name.slice(OPTIMIZER_PREFIX.length), toFloat32(t, path));
+  // A checkpoint is maec's own: every float value must be finite and every second moment >= 0.
+  checkValues(path, [...file.tensors].filter(([, t]) => t.dtype.startsWith('F') || t.dtype === 'BF16').map(([name, t]) => [name, toFloat32(t, path)] as const));
   return { path, file, moments };
 }
 

@@ -133,7 +133,7 @@ export async function finetune(run: FinetuneRun): Promise<FinetuneResult> {
     let confusion: Confusion | undefined;
 
     const result = await drive<Batch>(
-      { epochs: cfg.epochs, stepsPerEpoch: steps, unitsPerStep: 1, unitsPerEpoch: steps, start, checkpointEvery: run.checkpointEvery ?? FINETUNE_CHECKPOINT_EVERY },
+      { epochs: cfg.epochs, stepsPerEpoch: steps, unitsPerStep: 1, unitsPerEpoch: steps, start, checkpointEvery: run.checkpointEvery ?? FINETUNE_CHECKPOINT_EVERY, startSaved: saved !== undefined },
       {
         batches: (epoch, skip) =>
           dataset.batches('train', { batchSize: cfg.batchSize, imageSize: s, channels: c, seed: cfg.seed, epoch, augment: cfg.augment, dropLast: true, skipBatches: skip, ...(cfg.trainLimit !== undefined ? { limit: cfg.trainLimit } : {}) }),

@@ -7,7 +7,7 @@
  * Positions count optimizer steps and, within an epoch, `units`: the data loader's batches
  * (pretraining groups `unitsPerStep` micro-batches into one step; the others take one).
  */
-import type { Position } from '../checkpoint/index.ts';
+import { CheckpointValuesError, type Position } from '../checkpoint/index.ts';
 import { TrainError } from './errors.ts';
 
 export interface DriverPlan {
@@ -22,6 +22,8 @@ export interface DriverPlan {
   readonly start: Position;
   /** Checkpoint every this many optimizer steps as well as at epoch ends (0: epoch ends only). */
   readonly checkpointEvery: number;
+  /** Whether a checkpoint exists at `start` (a resumed run); the divergence message says so. */
+  readonly startSaved?: boolean;
 }
 
 /** Where a step sits in the run. */
@@ -53,12 +55,25 @@ export type DriveResult = { readonly kind: 'finished'; readonly position: Positi
 
 /**
  * Runs from `plan.start` to the end of the last epoch, or until `shouldStop`. Throws TRAIN001
- * naming the step when a loss is not finite (nothing is applied or saved for that step).
+ * naming the step when a loss is not finite (nothing is applied or saved for that step) or when
+ * a checkpoint is refused for non-finite weights, and says which checkpoint, if any, is kept.
  */
 export async function drive<B>(plan: DriverPlan, hooks: DriverHooks<B>): Promise<DriveResult> {
   const { epochs, stepsPerEpoch, unitsPerStep, unitsPerEpoch } = plan;
   const unitsPerRun = stepsPerEpoch * unitsPerStep;
   let step = plan.start.step;
+  let saved: number | undefined = plan.startSaved ? plan.start.step : undefined;
+  const kept = () => (saved === undefined ? 'no checkpoint was saved yet' : `the checkpoint of step ${saved} is kept`);
+  // A checkpoint whose values are not finite is refused by the writer: the run has diverged.
+  const checkpoint = async (position: Position) => {
+    try {
+      await hooks.checkpoint(position);
+    } catch (e) {
+      if (!(e instanceof CheckpointValuesError)) throw e;
+      throw new TrainError('TRAIN001', `the weights are not finite after step ${position.step}: ${e.tensor} ${e.problem}; stopped without saving, ${kept()}`);
+    }
+    saved = position.step;
+  };
   for (let epoch = plan.start.epoch; epoch < epochs; epoch++) {
     let units = epoch === plan.start.epoch ? plan.start.batchInEpoch : 0;
     for await (const batch of units < unitsPerRun ? hooks.batches(epoch, units) : []) {
@@ -66,7 +81,7 @@ export async function drive<B>(plan: DriverPlan, hooks: DriverHooks<B>): Promise
       step += 1;
       units += unitsPerStep;
       if (!Number.isFinite(loss))
-        throw new TrainError('TRAIN001', `loss is ${loss} at step ${step} (epoch ${epoch + 1}, batch ${units / unitsPerStep} of ${stepsPerEpoch}); stopped without saving, the last good checkpoint is kept`);
+        throw new TrainError('TRAIN001', `loss is ${loss} at step ${step} (epoch ${epoch + 1}, batch ${units / unitsPerStep} of ${stepsPerEpoch}); stopped without saving, ${kept()}`);
       hooks.afterStep?.({ step, epoch, epochFraction: epoch + units / unitsPerEpoch, loss });
       // The data pipeline may resolve from microtasks alone; a macrotask turn lets signal
       // handlers (Ctrl-C) run between steps.
@@ -74,14 +89,14 @@ export async function drive<B>(plan: DriverPlan, hooks: DriverHooks<B>): Promise
       if (units >= unitsPerRun) break;
       const position = { step, epoch, batchInEpoch: units };
       if (hooks.shouldStop()) {
-        await hooks.checkpoint(position);
+        await checkpoint(position);
         return { kind: 'stopped', position };
       }
-      if (plan.checkpointEvery > 0 && step % plan.checkpointEvery === 0) await hooks.checkpoint(position);
+      if (plan.checkpointEvery > 0 && step % plan.checkpointEvery === 0) await checkpoint(position);
     }
     await hooks.epochEnd?.(epoch + 1, step);
     const position = { step, epoch: epoch + 1, batchInEpoch: 0 };
-    await hooks.checkpoint(position);
+    await checkpoint(position);
     if (epoch + 1 < epochs && hooks.shouldStop()) return { kind: 'stopped', position };
   }
   return { kind: 'finished', position: { step, epoch: epochs, batchInEpoch: 0 } };

@@ -57,6 +57,8 @@ export interface LoopContext {
   /** How images are augmented: the spec's augment. */
   readonly augment: PretrainAugment;
   readonly start: Position;
+  /** Whether `start` is a saved checkpoint (a resumed run). */
+  readonly startSaved?: boolean;
 }
 
 export type LoopResult = DriveResult;
@@ -107,7 +109,7 @@ export async function runLoop(ctx: LoopContext, hooks: LoopHooks): Promise<LoopR
   }
 
   return drive<MicroBatch[]>(
-    { epochs: hyper.epochs, stepsPerEpoch: steps, unitsPerStep: hyper.accum, unitsPerEpoch: micro, start: ctx.start, checkpointEvery: hyper.checkpointEvery },
+    { epochs: hyper.epochs, stepsPerEpoch: steps, unitsPerStep: hyper.accum, unitsPerEpoch: micro, start: ctx.start, checkpointEvery: hyper.checkpointEvery, startSaved: ctx.startSaved === true },
     {
       batches: groups,
       step: (group, at) => {

@@ -4,13 +4,14 @@
  * Everything the run writes goes through atomic replacement except metrics lines, which are
  * appended and cut back on resume.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { buildGraph } from '../../compiler/build/mae.ts';
+import type { Graph } from '../../compiler/ir/types.ts';
 import type { MaeSpec } from '../../dsl/index.ts';
 import { checkCompatibility, type Dataset } from '../data/index.ts';
 import { writeLineChart } from '../image/index.ts';
-import { writeFileAtomic } from '../io/index.ts';
+import { acquireLock, LockError, writeFileAtomic } from '../io/index.ts';
 import { initialParams } from '../init.ts';
 import { Rng } from '../rng.ts';
 import { lower } from '../tfjs/program.ts';
@@ -25,7 +26,7 @@ import { heldOutLoss, heldOutSet, type HeldOutLoss } from './heldout.ts';
 import { appendHeldOut, appendMetric, readHeldOut, readMetrics, truncateMetrics } from './metrics.ts';
 import { createModelState, readMoments, readParams } from './model-state.ts';
 import { reconstructionRows, writeReconstructionGrid } from './reconstruction.ts';
-import { checkResumable, createRunDir, reconstructionPath, runFiles } from './run-dir.ts';
+import { checkResumable, createRunDir, reconstructionPath, removeRunTemps, removeUnsavedRun, runFiles, type RunFiles } from './run-dir.ts';
 
 export interface PretrainOptions {
   readonly spec: MaeSpec;
@@ -58,15 +59,49 @@ export function percentOf(r: HeldOutLoss): string {
   return `${((100 * r.loss) / r.trivial).toFixed(0)}%`;
 }
 
-/** Runs (or resumes) the pretraining described by `o`; TrainError for everything the user can fix. */
+/**
+ * Runs (or resumes) the pretraining described by `o`; TrainError for everything the user can
+ * fix. The run folder is locked for the run; a new run that fails before its first checkpoint
+ * removes what it created (the error says so), so the same command can simply be run again.
+ */
 export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   const files = runFiles(o.dir);
   // The spec decides the graph: the symmetric baseline (Table 1c) trains with mask tokens in the encoder.
   const graph = buildGraph(o.spec);
-  const meta = graph.meta;
-  const incompatible = checkCompatibility(o.dataset, meta);
+  const incompatible = checkCompatibility(o.dataset, graph.meta);
   if (incompatible) throw new TrainError('TRAIN004', incompatible.message);
+  const madeFolder = !o.resume && !existsSync(files.dir);
+  let restarted = false;
+  if (o.resume) checkResumable(files);
+  else restarted = createRunDir(files);
+  let lock;
+  try {
+    lock = acquireLock(files.dir, `run folder ${files.dir}`, o.resume ? 'maec pretrain --resume' : 'maec pretrain');
+  } catch (e) {
+    if (e instanceof LockError) throw new TrainError('TRAIN002', e.message);
+    throw e;
+  }
+  try {
+    const removed = removeRunTemps(files);
+    if (removed.length > 0) o.reporter.note(`removed ${removed.length} temporary file(s) left by a killed run`);
+    if (restarted) o.reporter.note(`${files.dir} held a run that never saved a checkpoint: starting it over`);
+    return await trainInFolder(o, files, graph);
+  } catch (e) {
+    if (!o.resume && removeUnsavedRun(files, madeFolder)) throw withNote(e, `nothing had been saved, so the run folder's files were removed and the same command starts over`);
+    throw e;
+  } finally {
+    lock.release();
+  }
+}
 
+function withNote(e: unknown, note: string): unknown {
+  if (e instanceof TrainError) return new TrainError(e.code, `${e.message}; ${note}`);
+  if (e instanceof Error) e.message = `${e.message} (${note})`;
+  return e;
+}
+
+async function trainInFolder(o: PretrainOptions, files: RunFiles, graph: Graph): Promise<PretrainResult> {
+  const meta = graph.meta;
   const initRng = Rng.fromSeed(o.hyper.seed);
   const init = initialParams(graph.params, initRng);
   let rng = initRng.fork();
@@ -74,7 +109,6 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   let values: ReadonlyMap<string, Float32Array> = init;
   let moments: ReadonlyMap<string, Float32Array> | undefined;
   if (o.resume) {
-    checkResumable(files);
     const ckpt = await readCheckpoint(files.checkpoint).catch((e: Error) => {
       throw new TrainError('TRAIN003', e.message);
     });
@@ -84,7 +118,6 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
     rng = Rng.fromState(ckpt.meta.rng);
     await truncateMetrics(files.metrics, start.step);
   } else {
-    createRunDir(files);
     await writeFileAtomic(files.spec, `${JSON.stringify(o.spec, null, 2)}\n`);
     writeFileSync(files.metrics, '');
   }
@@ -140,7 +173,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
     const shouldStop = () => (o.interrupted?.() ?? false) || (o.maxSteps !== undefined && stepsThisRun >= o.maxSteps);
 
     if (start.step === 0 && !o.resume) evaluateHeldOut(0, 0);
-    const result = await runLoop({ program, state, dataset: o.dataset, hyper: o.hyper, rng, strategy: o.spec.mask.strategy, augment: o.spec.augment, start }, { onStep, checkpoint, onEpochEnd, shouldStop });
+    const result = await runLoop({ program, state, dataset: o.dataset, hyper: o.hyper, rng, strategy: o.spec.mask.strategy, augment: o.spec.augment, start, startSaved: o.resume }, { onStep, checkpoint, onEpochEnd, shouldStop });
     await writeLossChart(files.metrics, files.lossChart);
     return { result, lastLoss, ...(lastHeldOut ? { heldOut: lastHeldOut } : {}) };
   } finally {

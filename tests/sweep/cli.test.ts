@@ -109,3 +109,19 @@ test('Ctrl-C stops the running stage with a checkpoint, writes the table with th
   assert.equal(done.invocations, 2);
   assert.ok(Math.abs(done.seconds - (parts[0]!.seconds + parts[1]!.seconds)) < 1e-9);
 });
+
+test('a second sweep into a folder another live sweep holds is refused naming it, before any stage runs', async () => {
+  const out = tempDir();
+  // Another live process stands in for the first sweep (this test runs the command in-process).
+  const other = (await import('node:child_process')).spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+  try {
+    writeFileSync(join(out, '.lock'), JSON.stringify({ pid: other.pid, command: 'maec sweep other.ts', since: '2026-12-01T00:00:00Z' }));
+    const io = bufferIo(ROOT);
+    const code = await sweepCommand.run([FIXTURE, ...SMALLEST, '--out', out], io);
+    assert.equal(code, 1);
+    assert.match(io.stderr.join(''), new RegExp(`maec sweep: sweep folder .* is in use by process ${other.pid} \\(maec sweep other\\.ts, since 2026-12-01T00:00:00Z\\)`));
+    assert.equal(existsSync(join(out, 'sweep.json')), false);
+  } finally {
+    other.kill();
+  }
+});
