@@ -1,4 +1,5 @@
 import type { Command } from './command.ts';
+import { describeFsError, isFsError } from '../runtime/io/index.ts';
 import { EXIT, type ExitCode } from './exit.ts';
 import type { Io } from './io.ts';
 
@@ -46,6 +47,11 @@ export async function dispatch(argv: readonly string[], commands: readonly Comma
   try {
     return await command.run(rest, io);
   } catch (e) {
+    // A full or read-only disk is the user's to fix: say which file, without a stack.
+    if (isFsError(e)) {
+      io.err(`maec ${name}: ${describeFsError(e)}\n`);
+      return EXIT.modelError;
+    }
     // Commands report what the user can fix themselves; anything else is a bug, shown with its stack.
     io.err(`maec ${name}: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return EXIT.modelError;

@@ -11,6 +11,7 @@ import { createReporter } from '../../runtime/progress/index.ts';
 import { checkHyper, PRETRAIN_DEFAULTS, type PretrainHyper } from '../../runtime/train/hyper.ts';
 import { TrainError } from '../../runtime/train/errors.ts';
 import { settingDifferences } from '../../runtime/checkpoint/resume-check.ts';
+import { describeFsError, isFsError } from '../../runtime/io/index.ts';
 import { pretrain } from '../../runtime/train/run.ts';
 import { runFiles } from '../../runtime/train/run-dir.ts';
 import { describeFlags } from '../args.ts';
@@ -186,6 +187,7 @@ export const pretrainCommand: Command = {
     } catch (e) {
       if (e instanceof TrainError) return runError(io, `${e.code} ${e.message}`);
       if (e instanceof DataError) return runError(io, `${e.code} ${e.message}`);
+      if (isFsError(e)) return runError(io, describeFsError(e));
       // Anything else is a bug or an I/O failure; say so plainly rather than let the wasm
       // runtime's uncaught-exception hook print its whole source.
       return runError(io, `the run failed: ${(e as Error).stack ?? String(e)}`);

@@ -24,7 +24,12 @@ export type AtomicData = Uint8Array | string | Iterable<Uint8Array> | AsyncItera
 export async function writeFileAtomic(path: string, data: AtomicData): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx');
+  let handle: FileHandle;
+  try {
+    handle = await open(temp, 'wx');
+  } catch (error) {
+    throw atPath(error, path);
+  }
   let renamed = false;
   try {
     try {
@@ -39,8 +44,14 @@ export async function writeFileAtomic(path: string, data: AtomicData): Promise<v
     await syncDirectory(dir);
   } catch (error) {
     if (!renamed) await rm(temp, { force: true });
-    throw error;
+    throw atPath(error, path);
   }
+}
+
+/** A file-system error about the temporary file, reported as about `path`, the file being written. */
+function atPath(error: unknown, path: string): unknown {
+  if (error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string') (error as NodeJS.ErrnoException).path = path;
+  return error;
 }
 
 async function* chunksOf(data: AtomicData): AsyncIterable<Uint8Array> {

@@ -10,3 +10,4 @@ export { f32ToF16Bits, f16BitsToF32, f32ToBf16Bits, bf16BitsToF32, encodeF16, de
 export { removeStaleTemps, writeFileAtomic, type AtomicData } from './atomic.ts';
 export { acquireLock, describeHolder, lockHolder, LockError, LOCK_FILE, processAlive, type Lock, type LockHolder } from './lock.ts';
 export { loadSafetensors, saveSafetensors } from './files.ts';
+export { describeFsError, isFsError } from './fs-errors.ts';

@@ -8,7 +8,9 @@ export type TrainErrorCode =
   /** A checkpoint is unreadable or does not fit the model. */
   | 'TRAIN003'
   /** The data cannot feed the model. */
-  | 'TRAIN004';
+  | 'TRAIN004'
+  /** A file of the run could not be written or read (full or read-only disk, permissions). */
+  | 'TRAIN005';
 
 export class TrainError extends Error {
   constructor(

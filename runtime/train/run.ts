@@ -11,7 +11,7 @@ import type { Graph } from '../../compiler/ir/types.ts';
 import type { MaeSpec } from '../../dsl/index.ts';
 import { checkCompatibility, type Dataset } from '../data/index.ts';
 import { writeLineChart } from '../image/index.ts';
-import { acquireLock, LockError, writeFileAtomic } from '../io/index.ts';
+import { acquireLock, describeFsError, isFsError, LockError, writeFileAtomic } from '../io/index.ts';
 import { initialParams } from '../init.ts';
 import { Rng } from '../rng.ts';
 import { lower } from '../tfjs/program.ts';
@@ -86,7 +86,8 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
     if (removed.length > 0) o.reporter.note(`removed ${removed.length} temporary file(s) left by a killed run`);
     if (restarted) o.reporter.note(`${files.dir} held a run that never saved a checkpoint: starting it over`);
     return await trainInFolder(o, files, graph);
-  } catch (e) {
+  } catch (caught) {
+    const e = isFsError(caught) ? new TrainError('TRAIN005', describeFsError(caught)) : caught;
     if (!o.resume && removeUnsavedRun(files, madeFolder)) throw withNote(e, `nothing had been saved, so the run folder's files were removed and the same command starts over`);
     throw e;
   } finally {

@@ -119,3 +119,21 @@ test('a stage whose sweep is killed with SIGKILL stops at the next step with a c
   assert.match(readFileSync(log, 'utf8'), /stopped at step \d+ .*checkpoint saved/);
   assert.ok(existsSync(join(out, 'checkpoint.safetensors')));
 });
+
+test('a full disk during the first checkpoint is TRAIN005 naming the file, and the new run folder is removed', async () => {
+  const { pretrain } = await import('../../runtime/train/run.ts');
+  const { openTarget } = await import('../../runtime/tfjs/target.ts');
+  const { openDataset } = await import('../../runtime/data/index.ts');
+  const { TrainError } = await import('../../runtime/train/errors.ts');
+  const { quietReporter, tinySpec, TINY_HYPER } = await import('./helpers.ts');
+  const dir = join(tempDir(), 'run');
+  const full = async (path: string) => {
+    throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write', path });
+  };
+  await assert.rejects(
+    pretrain({ spec: tinySpec(), dataset: await openDataset(TINY_DATA), data: TINY_DATA, hyper: TINY_HYPER, dir, resume: false, target: await openTarget('wasm'), reporter: quietReporter, write: full }),
+    (e: unknown) =>
+      e instanceof TrainError && e.code === 'TRAIN005' && e.message.startsWith(`cannot write ${join(dir, 'checkpoint.safetensors')}: no space left on the device (ENOSPC)`) && /run folder's files were removed/.test(e.message),
+  );
+  assert.equal(existsSync(dir), false);
+});
