@@ -113,10 +113,18 @@ async function trainInFolder(o: PretrainOptions, files: RunFiles, graph: Graph):
     const ckpt = await readCheckpoint(files.checkpoint).catch((e: Error) => {
       throw new TrainError('TRAIN003', e.message);
     });
-    values = checkedParams(ckpt, graph.params, init);
+    // Weights that do not fit the model, a broken generator state: the checkpoint's fault, named.
+    const fromCheckpoint = <T>(read: () => T): T => {
+      try {
+        return read();
+      } catch (e) {
+        throw new TrainError('TRAIN003', (e as Error).message.startsWith(files.checkpoint) ? (e as Error).message : `${files.checkpoint}: ${(e as Error).message}`);
+      }
+    };
+    values = fromCheckpoint(() => checkedParams(ckpt, graph.params, init));
     moments = ckpt.moments;
     start = ckpt.meta.position;
-    rng = Rng.fromState(ckpt.meta.rng);
+    rng = fromCheckpoint(() => Rng.fromState(ckpt.meta.rng));
     await truncateMetrics(files.metrics, start.step);
   } else {
     await writeFileAtomic(files.spec, `${JSON.stringify(o.spec, null, 2)}\n`);
@@ -126,7 +134,14 @@ async function trainInFolder(o: PretrainOptions, files: RunFiles, graph: Graph):
   const program = lower(graph, o.target);
   const state = createModelState(graph, values);
   try {
-    if (moments) state.optimizer.load(moments, start.step);
+    if (moments) {
+      const loaded = moments;
+      try {
+        state.optimizer.load(loaded, start.step);
+      } catch (e) {
+        throw new TrainError('TRAIN003', `${files.checkpoint}: ${(e as Error).message}; it cannot be resumed exactly`);
+      }
+    }
     const shown = await fixedImages(o.dataset, meta, o.spec.mask.strategy, o.hyper.seed);
     const heldOut = await heldOutSet(o.dataset, meta, o.spec.mask.strategy, o.hyper.seed);
     let lastHeldOut: HeldOutLoss | undefined;

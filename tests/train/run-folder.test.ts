@@ -137,3 +137,29 @@ test('a full disk during the first checkpoint is TRAIN005 naming the file, and t
   );
   assert.equal(existsSync(dir), false);
 });
+
+test('a checkpoint that cannot resume exactly (weight of another shape, zero generator state, a missing moment) is TRAIN003 naming the file, without a stack', async () => {
+  const { loadSafetensors, saveSafetensors } = await import('../../runtime/io/index.ts');
+  const out = join(tempDir(), 'run');
+  assert.equal((await train(out, '--steps', '1')).code, 0);
+  const ckpt = join(out, 'checkpoint.safetensors');
+  const original = await loadSafetensors(ckpt);
+  const variants: [string, (name: string) => boolean, Record<string, string>, RegExp][] = [
+    ['a weight of another shape', () => true, {}, /TRAIN003 \S*checkpoint\.safetensors: weights do not match the model[\s\S]*norm\.weight: expected shape \[\d+\], found \[1,\d+\]/],
+    ['a zero generator state', () => true, { rng: '[0,0,0,0]' }, /TRAIN003 .*checkpoint\.safetensors.*(RNG|rng)/],
+    ['a missing moment', (name) => name !== 'optimizer.v.norm.weight', {}, /TRAIN003 .*checkpoint\.safetensors: optimizer state lacks v\.norm\.weight/],
+  ];
+  for (const [what, keep, meta, message] of variants) {
+    const tensors = new Map(
+      [...original.tensors].filter(([name]) => keep(name)).map(([name, t]) => {
+        const reshaped = what === 'a weight of another shape' && name === 'norm.weight';
+        return [name, { shape: reshaped ? [1, t.shape[0]!] : t.shape, data: t.data as Float32Array }];
+      }),
+    );
+    await saveSafetensors(ckpt, tensors, { ...original.metadata, ...meta });
+    const r = await runCli(['pretrain', '--resume', '--out', out]);
+    assert.equal(r.code, 1, what);
+    assert.match(r.stderr, message, what);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, `${what}: no stack`);
+  }
+});
