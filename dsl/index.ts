@@ -9,7 +9,7 @@ export { derive, numVisible } from './derived.ts';
 export type { Derived } from './derived.ts';
 export { deepFreeze } from './freeze.ts';
 export type { Problem } from './problem.ts';
-export { formatProblem } from './problem.ts';
+export { fieldPath, formatProblem, pathKeys } from './problem.ts';
 export { RULES, STRUCTURAL } from './rules/index.ts';
 export type { Rule } from './rules/index.ts';
 export { validateSpec } from './validate.ts';
