@@ -1,10 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
-import * as E from 'fp-ts/lib/Either.js';
-import { decodeSpec } from '../dsl/decode.ts';
 import type { MaeSpec } from '../dsl/index.ts';
-import { formatProblem } from '../dsl/problem.ts';
-import { validateSpec } from '../dsl/validate.ts';
+import { readJsonSpec } from './model-file/json-spec.ts';
 import { compileFile } from './model-file/pipeline.ts';
 import { displayPath, formatDiagnostic } from './model-file/location.ts';
 import { ModelChecker } from './model-file/typecheck.ts';
@@ -18,7 +15,8 @@ let checker: ModelChecker | undefined;
 
 /**
  * The spec a command runs, from a model file (type-checked, validated; `exportName` picks one
- * when it exports several) or a JSON spec (decoded and validated). Errors come back as the
+ * when it exports several) or a JSON spec (readJsonSpec, as `maec compile` reads it: decoded,
+ * validated, each problem at `file:line:col`). Errors come back as the
  * text to print and the exit code: 2 for a missing file or an ambiguous choice, 1 for a
  * model with errors.
  *
@@ -28,7 +26,7 @@ let checker: ModelChecker | undefined;
 export async function loadSpec(path: string, cwd: string, exportName?: string): Promise<SpecSource> {
   const shown = displayPath(path, cwd);
   if (!existsSync(path)) return { ok: false, code: EXIT.usage, message: `no such file ${shown}` };
-  if (extname(path) === '.json') return fromJson(path, shown);
+  if (extname(path) === '.json') return fromJson(path, shown, cwd);
   checker ??= new ModelChecker();
   const result = await compileFile(path, checker);
   if (result.kind === 'usage') return { ok: false, code: EXIT.usage, message: result.message.replace(path, shown) };
@@ -43,16 +41,8 @@ export async function loadSpec(path: string, cwd: string, exportName?: string): 
   return { ok: true, name: chosen.name, spec: chosen.spec };
 }
 
-function fromJson(path: string, shown: string): SpecSource {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    return { ok: false, code: EXIT.modelError, message: `${shown}: not valid JSON: ${(e as Error).message}` };
-  }
-  const decoded = decodeSpec(json);
-  const problems = E.isLeft(decoded) ? decoded.left : validateSpec(decoded.right);
-  if (problems.length > 0 || E.isLeft(decoded))
-    return { ok: false, code: EXIT.modelError, message: problems.map((p) => `${shown}: error ${p.code} ${formatProblem(p)}`).join('\n') };
-  return { ok: true, name: shown.replace(/\.json$/, ''), spec: decoded.right };
+function fromJson(path: string, shown: string, cwd: string): SpecSource {
+  const read = readJsonSpec(path);
+  if (!read.ok) return { ok: false, code: EXIT.modelError, message: read.diagnostics.map((d) => formatDiagnostic(d, cwd)).join('\n') };
+  return { ok: true, name: shown.replace(/\.json$/, ''), spec: read.spec };
 }

@@ -25,6 +25,14 @@ export function numVisible(numPatches: number, ratio: number): number {
   return Math.floor(numPatches * (1 - ratio));
 }
 
+/**
+ * The MLP hidden width of a block, int(width * mlpRatio) as timm computes it (truncation; for
+ * the positive values a valid spec holds, the floor). Example: `mlpHidden(768, 4)` is 3072.
+ */
+export function mlpHidden(width: number, mlpRatio: number): number {
+  return Math.floor(width * mlpRatio);
+}
+
 export function derive(spec: MaeSpec): Derived {
   const grid = spec.image.size / spec.encoder.patch;
   const numPatches = grid * grid;
@@ -35,7 +43,7 @@ export function derive(spec: MaeSpec): Derived {
     patchDim: spec.encoder.patch * spec.encoder.patch * spec.image.channels,
     encoderHeadDim: spec.encoder.width / spec.encoder.heads,
     decoderHeadDim: spec.decoder.width / spec.decoder.heads,
-    encoderMlpHidden: Math.floor(spec.encoder.width * spec.encoder.mlpRatio),
-    decoderMlpHidden: Math.floor(spec.decoder.width * spec.decoder.mlpRatio),
+    encoderMlpHidden: mlpHidden(spec.encoder.width, spec.encoder.mlpRatio),
+    decoderMlpHidden: mlpHidden(spec.decoder.width, spec.decoder.mlpRatio),
   };
 }

@@ -16,11 +16,12 @@ const FLAGS = {
   out: { kind: 'string', value: 'DIR', help: 'write <name>.ir.json and <name>.report.json per spec into DIR (all or nothing)' },
 } as const;
 
-const HELP = `usage: maec compile <file.ts> [--json] [--out DIR]
+const HELP = `usage: maec compile <file.ts | spec.json> [--json] [--out DIR]
 
 Type-checks a model file, evaluates it, and compiles every MAE spec it exports (a mae(...)
-value, arrays or records of them, or the { name, spec } list of grid(...)). Each spec is
-validated, lowered to maec's IR, and measured: parameters, FLOPs per image, activation
+value, arrays or records of them, or the { name, spec } list of grid(...)). A .json file is
+one spec, as the other commands read it (the spec.json of a pretraining run, say). Each spec
+is validated, lowered to maec's IR, and measured: parameters, FLOPs per image, activation
 memory, and the FLOP speedup over the symmetric baseline (mask tokens in the encoder).
 
 Errors print as file:line:col error CODE message: TypeScript's (TS2322, including the
@@ -36,6 +37,7 @@ examples:
   maec compile models/mae-vit-b16.ts
   maec compile models/ablation-grid.ts --json
   maec compile models/cifar-small.ts --out build/cifar
+  maec compile runs/mnist-tiny/spec.json
 `;
 
 /** Shared across calls in one process: the compiler's libraries are parsed once. */
@@ -49,7 +51,7 @@ export const compileCommand: Command = {
   async run(argv, io) {
     const args = commandArgs(argv, FLAGS, io, compileCommand);
     if (typeof args === 'number') return args;
-    if (args.positionals.length !== 1) return usage(io, args.positionals.length === 0 ? 'missing <file.ts>' : `expected one file, got ${args.positionals.length}`);
+    if (args.positionals.length !== 1) return usage(io, args.positionals.length === 0 ? 'missing <file.ts | spec.json>' : `expected one file, got ${args.positionals.length}`);
     const path = resolve(io.cwd, args.positionals[0]!);
     // Loaded here, not at startup: ts-morph and the compiler cost a second that `maec --help`
     // and the other commands should not pay.

@@ -1,4 +1,5 @@
 import { Node } from 'ts-morph';
+import { pathKeys } from '../../dsl/problem.ts';
 import { isLibraryFile } from './typecheck.ts';
 
 /**
@@ -21,7 +22,7 @@ export function locate(declaration: Node, access: readonly (string | number)[], 
     best = current;
     current = valueOf(current);
   }
-  for (const key of path === '' ? [] : path.split('.')) {
+  for (const key of pathKeys(path)) {
     const found: Node | undefined = current && property(current, key);
     if (!found) break;
     best = found;

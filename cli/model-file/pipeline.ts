@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { basename, extname } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Node, SourceFile } from 'ts-morph';
 import { analyzeGraphs, buildGraph, type Graph, type Report } from '../../compiler/index.ts';
@@ -6,6 +7,7 @@ import { decodeSpec } from '../../dsl/decode.ts';
 import type { MaeSpec } from '../../dsl/index.ts';
 import { formatProblem } from '../../dsl/problem.ts';
 import { collectSpecs, type Found } from './collect.ts';
+import { readJsonSpec } from './json-spec.ts';
 import { loadModule } from './load.ts';
 import { locate } from './locate.ts';
 import type { Diagnostic } from './location.ts';
@@ -33,13 +35,15 @@ export type CompileResult =
  * Compiles one model file: type-check (stop on any error), evaluate, collect the exported
  * specs, decode and validate each (every problem of every spec is reported, at the place in
  * the source the value came from), then build each graph and its symmetric baseline and
- * analyse them.
+ * analyse them. A `.json` file is one spec, read as every command reads a spec.json
+ * (readJsonSpec), named for the file: `runs/x/spec.json` compiles as `spec`.
  *
  * Example: `await compileFile('/repo/models/mae-vit-b16.ts', checker)` is
  * `{ kind: 'ok', specs: [{ name: 'maeVitB16', report: { params: { trainable: 111655680, ... } } }] }`.
  */
 export async function compileFile(path: string, checker: ModelChecker): Promise<CompileResult> {
   if (!existsSync(path) || !statSync(path).isFile()) return { kind: 'usage', message: `no such file ${path}` };
+  if (extname(path) === '.json') return compileJson(path);
   const { sourceFile, diagnostics } = checker.check(path);
   if (diagnostics.length > 0) return { kind: 'errors', diagnostics };
 
@@ -58,25 +62,42 @@ export async function compileFile(path: string, checker: ModelChecker): Promise<
   const specs: CompiledSpec[] = [];
   for (const { found: f, declaration } of found) {
     const at = (path: string) => nodeLocation(locate(declaration, f.access, path));
-    // decodeSpec checks the structure (MAE000) and runs validateSpec (MAE001-MAE008) on it.
+    // decodeSpec checks the structure (MAE000) and runs validateSpec (MAE001-MAE011) on it,
+    // so no spec too large to build reaches buildGraph.
     const decoded = decodeSpec(f.value);
     const specProblems = E.isLeft(decoded) ? decoded.left : [];
     // An export holding several specs names the one at fault: `(in sweep[1])`.
     const which = f.name === f.exportName ? '' : ` (in ${f.name})`;
     for (const p of specProblems) problems.push({ location: at(p.path), code: p.code, message: `${formatProblem(p)}${which}` });
     if (E.isLeft(decoded)) continue;
-    const spec = decoded.right;
-    try {
-      const graph = buildGraph(spec);
-      const symmetric = graph.kind === 'symmetric' ? graph : buildGraph(spec, 'symmetric');
-      specs.push({ name: f.name, exportName: f.exportName, spec, graph, report: analyzeGraphs(graph, symmetric) });
-    } catch (e) {
-      // A spec the rules accept must build; if it does not, say so rather than crash.
-      problems.push({ location: at(''), code: 'MAEC002', message: `the IR builder rejected the spec: ${describe(e)}${which}` });
-    }
+    const built = buildSpec(f.name, f.exportName, decoded.right);
+    if ('message' in built) problems.push({ location: at(''), code: 'MAEC002', message: `${built.message}${which}` });
+    else specs.push(built);
   }
   if (problems.length > 0) return { kind: 'errors', diagnostics: problems };
   return { kind: 'ok', specs: uniqueNames(specs) };
+}
+
+/** A JSON spec file: decoded and located by readJsonSpec, then built like an exported spec. */
+function compileJson(path: string): CompileResult {
+  const read = readJsonSpec(path);
+  if (!read.ok) return { kind: 'errors', diagnostics: read.diagnostics };
+  const name = basename(path, '.json');
+  const built = buildSpec(name, name, read.spec);
+  if ('message' in built) return { kind: 'errors', diagnostics: [{ location: { file: path, line: 1, col: 1 }, code: 'MAEC002', message: built.message }] };
+  return { kind: 'ok', specs: [built] };
+}
+
+/** The graph, its symmetric baseline and their analysis, for a spec decodeSpec accepted. */
+function buildSpec(name: string, exportName: string, spec: MaeSpec): CompiledSpec | { readonly message: string } {
+  try {
+    const graph = buildGraph(spec);
+    const symmetric = graph.kind === 'symmetric' ? graph : buildGraph(spec, 'symmetric');
+    return { name, exportName, spec, graph, report: analyzeGraphs(graph, symmetric) };
+  } catch (e) {
+    // A spec the rules accept must build; if it does not, say so rather than crash.
+    return { message: `the IR builder rejected the spec: ${describe(e)}` };
+  }
 }
 
 /** Every spec among the exports, with the declaration each came from, in source order. */

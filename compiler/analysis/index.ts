@@ -6,3 +6,5 @@ export { activationBytes, nodeActivationBytes, trainingStateBytes, BYTES_PER_ELE
 export { encoderNodeIds } from './parts.ts';
 export { analyze, analyzeGraphs } from './report.ts';
 export type { Report } from './report.ts';
+export { checkMemory, checkGraphMemory, estimateMemory, WASM_HEAP_BYTES, WASM_HEADROOM_BYTES, WASM_TRAINING_LIMIT_BYTES } from './memory-check.ts';
+export type { MemoryEstimate, MemoryProblem } from './memory-check.ts';

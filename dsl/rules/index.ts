@@ -2,15 +2,18 @@ import { decoderHeadsDivideWidth } from './decoder-heads.ts';
 import { encoderHeadsDivideWidth } from './encoder-heads.ts';
 import { positiveLayerNormEps } from './layer-norm-eps.ts';
 import { maskRatioInRange } from './mask-ratio-range.ts';
+import { mlpHiddenWidth } from './mlp-hidden-width.ts';
 import { positiveMlpRatio } from './mlp-ratio.ts';
 import { patchDividesSize } from './patch-divides-size.ts';
 import { positiveIntegers } from './positive-integers.ts';
 import type { Rule } from './rule.ts';
+import { tensorElements } from './tensor-elements.ts';
 import { visiblePatch } from './visible-patch.ts';
+import { withinLimits } from './within-limits.ts';
 
 /**
  * Every runtime rule, in code order. validateSpec() runs them all; the tests enumerate them.
- * Example: `RULES.map((r) => r.code)` is `['MAE001', ..., 'MAE008']`.
+ * Example: `RULES.map((r) => r.code)` is `['MAE001', ..., 'MAE011']`.
  */
 export const RULES: readonly Rule[] = Object.freeze([
   patchDividesSize,
@@ -21,6 +24,9 @@ export const RULES: readonly Rule[] = Object.freeze([
   positiveIntegers,
   positiveMlpRatio,
   positiveLayerNormEps,
+  mlpHiddenWidth,
+  withinLimits,
+  tensorElements,
 ]);
 
 /** MAE000: the input is not shaped like a spec (missing field, wrong type, unknown field). */
@@ -36,4 +42,7 @@ export {
   positiveIntegers,
   positiveMlpRatio,
   positiveLayerNormEps,
+  mlpHiddenWidth,
+  withinLimits,
+  tensorElements,
 };

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
-import { decodeSpec, formatProblem, mae, vitB, vitH, vitTiny, type MaeSpec } from '../../dsl/index.ts';
+import { decodeSpec, fieldPath, formatProblem, mae, pathKeys, vitB, vitH, vitTiny, type MaeSpec } from '../../dsl/index.ts';
 
 const vitBJson = { patch: 16, width: 768, depth: 12, heads: 12 };
 
@@ -27,7 +27,7 @@ test('mangled spec-like objects never throw and every problem has a code and a p
   fc.assert(
     fc.property(arb, (input) => {
       const result = decodeSpec(input);
-      if (E.isLeft(result)) for (const p of result.left) assert.match(p.code, /^MAE00\d$/);
+      if (E.isLeft(result)) for (const p of result.left) assert.match(p.code, /^MAE0\d\d$/);
     }),
     { numRuns: 300 },
   );
@@ -114,4 +114,23 @@ test('a bad augmentation is a structural problem at its path, reported with the 
     'MAE000 augment: expected "none" | "crop-fixed" | "crop" | "crop+jitter", got "pretrain"',
     'MAE002 encoder.heads: 5 does not divide width 768',
   ]);
+});
+
+test('an empty key is one problem that names its place, and no other field reads as broken', () => {
+  assert.deepEqual(problems({ encoder: vitBJson, '': 1 }), [
+    'MAE000 [""]: unknown field (expected one of encoder, kind, decoder, mask, image, normPixLoss, layerNormEps, maskTokensInEncoder, augment)',
+  ]);
+  assert.deepEqual(problems({ encoder: { ...vitBJson, '': 1 } }), ['MAE000 encoder[""]: unknown field (expected one of patch, width, depth, heads, kind, mlpRatio)']);
+  assert.deepEqual(problems({ encoder: vitBJson, image: { 'size.x': 2 } }), ['MAE000 image["size.x"]: unknown field (expected one of size, channels)']);
+});
+
+test('field paths quote keys that are not plain names, and read back to the same keys', () => {
+  assert.equal(fieldPath(['encoder', 'heads']), 'encoder.heads');
+  assert.equal(fieldPath(['']), '[""]');
+  fc.assert(
+    fc.property(fc.array(fc.oneof(fc.constantFrom('encoder', 'heads', '', '.', 'a.b', '"', '[', '0'), fc.string())), (keys) => {
+      assert.deepEqual(pathKeys(fieldPath(keys)), keys);
+    }),
+    { numRuns: 500 },
+  );
 });

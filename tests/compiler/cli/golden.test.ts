@@ -12,9 +12,9 @@ import { ROOT, runCli, transcript } from './run-cli.ts';
 const update = process.env['UPDATE_GOLDEN'] === '1';
 const goldenDir = join(ROOT, 'tests/compiler/golden');
 
-const files = (dir: string) =>
+const files = (dir: string, ext = '.ts') =>
   readdirSync(join(ROOT, dir))
-    .filter((f) => f.endsWith('.ts'))
+    .filter((f) => f.endsWith(ext))
     .sort()
     .map((f) => `${dir}/${f}`);
 
@@ -30,6 +30,8 @@ const cases: { readonly golden: string; readonly argv: readonly string[] }[] = [
     golden: `fixture-${f.split('/').pop()!.slice(0, -3)}`,
     argv: ['compile', f],
   })),
+  // JSON specs: a run's spec.json, and broken ones with their problems located in the text.
+  ...files('tests/compiler/fixtures', '.json').map((f) => ({ golden: `fixture-json-${f.split('/').pop()!.slice(0, -5)}`, argv: ['compile', f] })),
   { golden: 'json-mnist-tiny', argv: ['compile', 'models/mnist-tiny.ts', '--json'] },
 ];
 
