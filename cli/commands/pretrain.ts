@@ -11,6 +11,7 @@ import { createReporter } from '../../runtime/progress/index.ts';
 import { checkHyper, PRETRAIN_DEFAULTS, type PretrainHyper } from '../../runtime/train/hyper.ts';
 import { TrainError } from '../../runtime/train/errors.ts';
 import { settingDifferences } from '../../runtime/checkpoint/resume-check.ts';
+import { checkMemory } from '../../compiler/analysis/index.ts';
 import { describeFsError, isFsError } from '../../runtime/io/index.ts';
 import { pretrain } from '../../runtime/train/run.ts';
 import { runFiles } from '../../runtime/train/run-dir.ts';
@@ -146,6 +147,11 @@ export const pretrainCommand: Command = {
       return usage(io, (e as Error).message);
     }
     io.out(`backend ${describeTarget(target)}\n`);
+    // The wasm heap is 4 GiB: refuse a run whose estimated memory cannot fit, before any folder is made.
+    if (target.backend === 'wasm') {
+      const [tooBig] = checkMemory(spec, hyper.batch);
+      if (tooBig) return runError(io, `${tooBig.code} ${tooBig.path}: ${tooBig.message}`);
+    }
 
     let dataset;
     try {

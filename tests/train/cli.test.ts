@@ -165,3 +165,15 @@ test('a spec with mask tokens in the encoder pretrains the symmetric baseline, a
   assert.equal(probe.code, 0, probe.stderr);
   assert.match(probe.stdout, /top-1 \d+\.\d\d%/);
 });
+
+test('a run whose estimated memory exceeds the wasm heap is refused before anything is made, naming --batch and the figure', async () => {
+  const dir = tempDir();
+  const specPath = join(dir, 'big.json');
+  // No image: 224x224x3 with patch 4, 3137 tokens per image.
+  writeFileSync(specPath, JSON.stringify({ encoder: { patch: 4, width: 64, depth: 4, heads: 4 }, decoder: { width: 64, depth: 2, heads: 4 }, mask: 0.75 }));
+  const out = join(dir, 'run');
+  const r = await runCli(['pretrain', specPath, '--batch', '64', '--out', out]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /MEM001 --batch: a training step at batch 64 needs about [\d.]+ GiB.*use --batch \d+ or less/);
+  assert.equal(existsSync(out), false);
+});
