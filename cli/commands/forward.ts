@@ -9,6 +9,7 @@ import { Rng } from '../../runtime/rng.ts';
 import { lower } from '../../runtime/tfjs/program.ts';
 import { loadWeights } from '../../runtime/weights/index.ts';
 import { describeFlags } from '../args.ts';
+import { intFlag } from '../numbers.ts';
 import { commandArgs, usageError } from '../prologue.ts';
 import type { Command } from '../command.ts';
 import { displayPath } from '../model-file/location.ts';
@@ -84,8 +85,8 @@ export const forwardCommand: Command = {
       if (value === undefined) return usage(io, `missing ${flag}`);
     const backendArg = args.flags.backend as BackendName | undefined;
     if (backendArg !== undefined && !BACKENDS.includes(backendArg)) return usage(io, `unknown backend ${backendArg}: expected one of ${BACKENDS.join(', ')}`);
-    const seed = args.flags.seed === undefined ? 0 : Number(args.flags.seed);
-    if (!Number.isInteger(seed)) return usage(io, `--seed must be an integer, got ${args.flags.seed}`);
+    const seed = intFlag(args.flags.seed, 'seed', 0);
+    if (typeof seed === 'string') return usage(io, seed);
 
     const loaded = await loadSpec(resolve(io.cwd, args.positionals[0]!), io.cwd, args.flags.export);
     if (!loaded.ok) {

@@ -33,7 +33,7 @@ test('a missing checkpoint is exit 1 and names the path', async () => {
 });
 
 test('bad flags are usage errors (2) saying what was expected', async () => {
-  assert.match((await call(finetuneCommand, run, '--data', SYNTH, '--epochs', '0')).err, /--epochs must be an integer >= 1, got 0/);
+  assert.match((await call(finetuneCommand, run, '--data', SYNTH, '--epochs', '0')).err, /--epochs is out of range: must be a positive integer, found 0/);
   assert.equal((await call(finetuneCommand, run, '--data', SYNTH, '--blocks', '3')).code, 2, 'more blocks than the depth');
   assert.equal((await call(finetuneCommand, run, '--data', SYNTH, '--bogus')).code, 2);
   assert.equal((await call(finetuneCommand, '--scratch', run, '--data', SYNTH, '--blocks', '1')).code, 2);
