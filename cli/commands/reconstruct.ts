@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
-import { resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { buildGraph } from '../../compiler/build/mae.ts';
 import { decodeSpec } from '../../dsl/decode.ts';
 import { formatProblem } from '../../dsl/problem.ts';
@@ -16,6 +16,7 @@ import { Rng } from '../../runtime/rng.ts';
 import { lower } from '../../runtime/tfjs/program.ts';
 import { reconstructionRows, writeReconstructionGrid } from '../../runtime/train/reconstruction.ts';
 import { describeFlags } from '../args.ts';
+import { sameFile } from '../same-file.ts';
 import { intFlag, parseDecimal, shownText } from '../numbers.ts';
 import { commandArgs, usageError } from '../prologue.ts';
 import type { Command } from '../command.ts';
@@ -25,7 +26,7 @@ import type { Io } from '../io.ts';
 
 const FLAGS = {
   mask: { kind: 'string', value: 'R', help: 'mask ratio to reconstruct with (default: the run\'s own)' },
-  out: { kind: 'string', value: 'FILE', help: 'the PNG to write, atomically (default reconstruction.png)' },
+  out: { kind: 'string', value: 'FILE', help: 'the .png file to write, atomically (default reconstruction.png)' },
   seed: { kind: 'string', value: 'S', help: 'seed of the random masks (default 0)' },
   backend: { kind: 'string', value: 'NAME', help: 'tensorflow, wasm or cpu (default: the fastest available)' },
 } as const;
@@ -48,6 +49,7 @@ examples:
 
 const usage = (io: Io, message: string): ExitCode => usageError(io, 'reconstruct', message);
 
+
 /** `maec reconstruct`: see HELP. */
 export const reconstructCommand: Command = {
   name: 'reconstruct',
@@ -66,7 +68,13 @@ export const reconstructCommand: Command = {
     if (typeof seed === 'string') return usage(io, seed);
     const backend = args.flags.backend as BackendName | undefined;
     if (backend !== undefined && !BACKENDS.includes(backend)) return usage(io, `unknown backend ${backend}: expected one of ${BACKENDS.join(', ')}`);
-    const out = resolve(io.cwd, args.flags.out ?? 'reconstruction.png');
+    const outArg = args.flags.out ?? 'reconstruction.png';
+    // The grid is always PNG: a .jpg name would hold PNG bytes that viewers misread.
+    const extension = extname(outArg);
+    if (extension.toLowerCase() !== '.png') return usage(io, `--out must name a .png file (the grid is written as PNG), found ${extension === '' ? 'no extension' : `extension ${extension}`} in ${outArg}`);
+    const out = resolve(io.cwd, outArg);
+    const input = images.find((f) => sameFile(out, resolve(io.cwd, f)));
+    if (input !== undefined) return usage(io, `--out ${outArg} is the image file ${input}; the grid would overwrite it: choose another --out`);
 
     try {
       const ckpt = await readCheckpoint(checkpointPath(resolve(io.cwd, run)));
