@@ -9,6 +9,7 @@ import { Rng } from '../../runtime/rng.ts';
 import { lower } from '../../runtime/tfjs/program.ts';
 import { loadWeights } from '../../runtime/weights/index.ts';
 import { describeFlags } from '../args.ts';
+import { sameFile } from '../same-file.ts';
 import { intFlag } from '../numbers.ts';
 import { commandArgs, usageError } from '../prologue.ts';
 import type { Command } from '../command.ts';
@@ -87,6 +88,12 @@ export const forwardCommand: Command = {
     if (backendArg !== undefined && !BACKENDS.includes(backendArg)) return usage(io, `unknown backend ${backendArg}: expected one of ${BACKENDS.join(', ')}`);
     const seed = intFlag(args.flags.seed, 'seed', 0);
     if (typeof seed === 'string') return usage(io, seed);
+    const weightsPath = resolve(io.cwd, weightsArg!);
+    const inputsPath = resolve(io.cwd, inputsArg!);
+    const outPath = resolve(io.cwd, outArg!);
+    // Writing the results over what the command reads would destroy it.
+    for (const [what, path] of [['the --weights file', weightsPath], ['the --inputs file', inputsPath], ['the model file', resolve(io.cwd, args.positionals[0]!)]] as const)
+      if (sameFile(outPath, path)) return usage(io, `--out ${outArg} is ${what}; the results would overwrite it: choose another --out`);
 
     const loaded = await loadSpec(resolve(io.cwd, args.positionals[0]!), io.cwd, args.flags.export);
     if (!loaded.ok) {
@@ -94,8 +101,6 @@ export const forwardCommand: Command = {
       return loaded.code;
     }
     const graph = buildGraph(loaded.spec);
-    const weightsPath = resolve(io.cwd, weightsArg!);
-    const inputsPath = resolve(io.cwd, inputsArg!);
     let weights: Map<string, Float32Array>;
     let inputs: SafetensorsFile;
     try {
@@ -133,7 +138,6 @@ export const forwardCommand: Command = {
     for (const name of names) put(name, result.outputs[name]!);
     put('noise', noise);
     for (const [name, g] of result.grads) put(`grad.${name}`, g);
-    const outPath = resolve(io.cwd, outArg!);
     try {
       await saveSafetensors(outPath, out, { producer: 'maec forward', backend: target.backend });
     } catch (e) {

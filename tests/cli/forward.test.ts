@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { forwardCommand } from '../../cli/commands/forward.ts';
@@ -60,4 +60,20 @@ test('maec forward without --weights is a usage error', async () => {
   const r = await forward(specPath, '--inputs', inputs, '--out', join(dir, 'y.safetensors'));
   assert.equal(r.code, 2);
   assert.match(r.stderr, /missing --weights/);
+});
+
+test('maec forward refuses an --out that is the --weights or --inputs file, and leaves it as it was', async () => {
+  const copy = join(dir, 'own-weights.safetensors');
+  copyFileSync(weights, copy);
+  const before = readFileSync(copy);
+  for (const [flag, target] of [['--weights', copy], ['--inputs', inputs]] as const) {
+    const argv = flag === '--weights' ? ['--weights', copy, '--inputs', inputs] : ['--weights', weights, '--inputs', inputs];
+    const r = await forward(specPath, ...argv, '--out', target, '--backend', 'cpu');
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`--out .* is the ${flag} file; the results would overwrite it`));
+  }
+  assert.deepEqual(readFileSync(copy), before);
+  // Another spelling of the same path is the same file.
+  const r = await forward(specPath, '--weights', copy, '--inputs', inputs, '--out', join(dir, '.', 'sub', '..', 'own-weights.safetensors'));
+  assert.equal(r.code, 2, r.stderr);
 });
