@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { finetuneCommand } from '../../cli/commands/finetune.ts';
 import { probeCommand } from '../../cli/commands/probe.ts';
 import { bufferIo } from '../../cli/io.ts';
+import { loadSafetensors, saveSafetensors, toFloat32 } from '../../runtime/io/index.ts';
 import { SYNTH } from './fixtures.ts';
 import { fakeRun } from './run-fixture.ts';
 
@@ -107,6 +108,19 @@ test('finetune loads the encoder through the checkpoint reader: a missing tensor
     const r = await call(cmd, broken, '--data', SYNTH);
     assert.equal(r.code, 1);
     assert.match(r.err, /checkpoint\.safetensors: weights do not match the model[^]*blocks\.1\.mlp\.fc2\.weight: missing/);
+  }
+});
+
+test('probe and finetune refuse a checkpoint of an unknown format with exit 1, naming file, format found and expected', async () => {
+  const other = await fakeRun();
+  const file = join(other, 'checkpoint.safetensors');
+  const tensors = new Map([...(await loadSafetensors(file)).tensors].map(([name, t]) => [name, { shape: t.shape, data: toFloat32(t) }]));
+  await saveSafetensors(file, tensors, { format: 'maec-pretrain/99' });
+  for (const cmd of [probeCommand, finetuneCommand]) {
+    const r = await call(cmd, other, '--data', SYNTH, '--epochs', '1', '--warmup', '0', '--out', join(other, cmd.name));
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, /checkpoint\.safetensors: cannot load a pretrained encoder from checkpoint format maec-pretrain\/99; expected maec-pretrain\/1/);
+    assert.equal(existsSync(join(other, cmd.name)), false, `${cmd.name} wrote nothing`);
   }
 });
 
