@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,6 +100,18 @@ test('finetune stopped by --steps resumes mid-epoch with the same command, and r
   const other = await call(finetuneCommand, ...common, '--blocks', '1', '--resume');
   assert.equal(other.code, 1);
   assert.match(other.err, /cannot resume from .*checkpoint\.safetensors[^]*mode: the run has finetune, this command finetune-blocks1[^]*blocks: the run has none, this command 1/);
+});
+
+test('finetune without --resume into a folder holding a run is refused with exit 1 and changes nothing', async () => {
+  const out = join(run, 'ft-finished');
+  const args = [run, '--data', SYNTH, '--batch', '32', '--warmup', '0', '--train-limit', '64', '--test-limit', '32', '--epochs', '1', '--out', out];
+  const first = await call(finetuneCommand, ...args);
+  assert.equal(first.code, 0, first.err);
+  const before = new Map(readdirSync(out).map((name) => [name, readFileSync(join(out, name))]));
+  const again = await call(finetuneCommand, ...args);
+  assert.equal(again.code, 1, again.err);
+  assert.match(again.err, /^maec finetune: run folder .*ft-finished is not empty \(checkpoint\.safetensors, confusion\.png, metrics\.jsonl, \.\.\.\); pass --resume to continue that run, or choose another --out$/m);
+  assert.deepEqual(new Map(readdirSync(out).map((name) => [name, readFileSync(join(out, name))])), before);
 });
 
 test('finetune loads the encoder through the checkpoint reader: a missing tensor is exit 1 naming file and tensor', async () => {
