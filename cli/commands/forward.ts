@@ -4,7 +4,7 @@ import { buildGraph } from '../../compiler/build/mae.ts';
 import type { Graph } from '../../compiler/ir/types.ts';
 import { BACKENDS, describeTarget, openTarget, type BackendName } from '../../runtime/tfjs/target.ts';
 import { initialValue } from '../../runtime/init.ts';
-import { loadSafetensors, saveSafetensors, toFloat32, type SafetensorsFile, type TensorToWrite } from '../../runtime/io/index.ts';
+import { FLOAT_DTYPES, loadSafetensors, nonFiniteProblem, saveSafetensors, toFloat32, type SafetensorsFile, type TensorToWrite } from '../../runtime/io/index.ts';
 import { Rng } from '../../runtime/rng.ts';
 import { lower } from '../../runtime/tfjs/program.ts';
 import { loadWeights } from '../../runtime/weights/index.ts';
@@ -63,7 +63,21 @@ function inputTensor(file: SafetensorsFile, name: string, expected: readonly num
   const t = file.tensors.get(name);
   if (!t) return `${shown}: tensor "${name}" is missing (expected ${shapeText(expected)})`;
   if (shapeText(t.shape) !== shapeText(expected)) return `${shown}: tensor "${name}" has shape ${shapeText(t.shape)}, expected ${shapeText(expected)}`;
-  return tf.tensor(toFloat32(t, shown), [...t.shape]);
+  if (!FLOAT_DTYPES.includes(t.dtype)) return `${shown}: tensor "${name}" has dtype ${t.dtype}, expected a float dtype (${FLOAT_DTYPES.join(', ')})`;
+  const data = toFloat32(t, shown);
+  const nonFinite = nonFiniteProblem(name, t.shape, data);
+  if (nonFinite !== undefined) return `${shown}: ${nonFinite}`;
+  return tf.tensor(data, [...t.shape]);
+}
+
+/** The first parameter holding a NaN or an infinity, named with its first bad element; undefined when all are finite. */
+function nonFiniteWeight(graph: Graph, weights: ReadonlyMap<string, Float32Array>, shown: string): string | undefined {
+  for (const p of graph.params) {
+    const data = weights.get(p.name);
+    const problem = data && nonFiniteProblem(p.name, p.shape, data);
+    if (problem !== undefined) return `${shown}: ${problem}`;
+  }
+  return undefined;
 }
 
 /** Parameter tensors: the checkpoint's, plus the fixed sin-cos tables where it has none. */
@@ -109,6 +123,8 @@ export const forwardCommand: Command = {
     } catch (e) {
       return fail(io, (e as Error).message);
     }
+    const badWeight = nonFiniteWeight(graph, weights, displayPath(weightsPath, io.cwd));
+    if (badWeight !== undefined) return fail(io, badWeight);
 
     const target = await openTarget(backendArg);
     io.err(`backend ${describeTarget(target)}\n`);
@@ -117,6 +133,7 @@ export const forwardCommand: Command = {
     if (!imgsT || imgsT.shape.length !== 4) return fail(io, `${displayPath(inputsPath, io.cwd)}: tensor "imgs" must be [N, ${c}, ${s}, ${s}]${imgsT ? `, got ${shapeText(imgsT.shape)}` : ' and is missing'}`);
     const n = imgsT.shape[0]!;
     const shownInputs = displayPath(inputsPath, io.cwd);
+    if (n === 0) return fail(io, `${shownInputs}: tensor "imgs" has shape ${shapeText(imgsT.shape)}, expected [N, ${c}, ${s}, ${s}] with N >= 1 images`);
     const imgs = inputTensor(inputs, 'imgs', [n, c, s, s], shownInputs);
     if (typeof imgs === 'string') return fail(io, imgs);
     const noise = inputs.tensors.has('noise') ? inputTensor(inputs, 'noise', [n, l], shownInputs) : tf.tensor(Rng.fromSeed(seed).uniformArray(n * l), [n, l]);
