@@ -7,7 +7,7 @@ import type { MaeSpec } from '../../dsl/index.ts';
 import { formatProblem } from '../../dsl/problem.ts';
 import { collectSpecs, type Found } from './collect.ts';
 import { loadModule } from './load.ts';
-import { locate } from './locate.ts';
+import { locate, throwLocation } from './locate.ts';
 import type { Diagnostic } from './location.ts';
 import { nodeLocation, type ModelChecker } from './typecheck.ts';
 
@@ -47,7 +47,9 @@ export async function compileFile(path: string, checker: ModelChecker): Promise<
   try {
     exports = await loadModule(path);
   } catch (e) {
-    return { kind: 'errors', diagnostics: [{ location: { file: path, line: 1, col: 1 }, code: 'MAEC001', message: `evaluating the module failed: ${describe(e)}` }] };
+    // At the line that threw when the stack shows one in this file.
+    const thrown = e instanceof Error && e.stack !== undefined ? throwLocation(e.stack, path) : undefined;
+    return { kind: 'errors', diagnostics: [{ location: { file: path, line: thrown?.line ?? 1, col: thrown?.col ?? 1 }, code: 'MAEC001', message: `evaluating the module failed: ${describe(e)}` }] };
   }
 
   const found = exportedSpecs(sourceFile, exports);
