@@ -6,7 +6,7 @@ import { decodeSpec } from '../../dsl/decode.ts';
 import type { MaeSpec } from '../../dsl/index.ts';
 import { formatProblem } from '../../dsl/problem.ts';
 import { collectSpecs, type Found } from './collect.ts';
-import { loadModule } from './load.ts';
+import { loadModule, ModelEvaluationError } from './load.ts';
 import { locate, throwLocation } from './locate.ts';
 import type { Diagnostic } from './location.ts';
 import { nodeLocation, type ModelChecker } from './typecheck.ts';
@@ -47,9 +47,10 @@ export async function compileFile(path: string, checker: ModelChecker): Promise<
   try {
     exports = await loadModule(path);
   } catch (e) {
-    // At the line that threw when the stack shows one in this file.
-    const thrown = e instanceof Error && e.stack !== undefined ? throwLocation(e.stack, path) : undefined;
-    return { kind: 'errors', diagnostics: [{ location: { file: path, line: thrown?.line ?? 1, col: thrown?.col ?? 1 }, code: 'MAEC001', message: `evaluating the module failed: ${describe(e)}` }] };
+    // At the line that threw when the stack shows one in this file; a time limit has no line.
+    const thrown = e instanceof ModelEvaluationError && e.thrownStack !== undefined ? throwLocation(e.thrownStack, path) : undefined;
+    const message = e instanceof ModelEvaluationError && e.timeoutMs !== undefined ? describe(e) : `evaluating the module failed: ${describe(e)}`;
+    return { kind: 'errors', diagnostics: [{ location: { file: path, line: thrown?.line ?? 1, col: thrown?.col ?? 1 }, code: 'MAEC001', message }] };
   }
 
   const found = exportedSpecs(sourceFile, exports);

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { modelTimeoutMs } from '../../../cli/model-file/load.ts';
 import { throwLocation } from '../../../cli/model-file/locate.ts';
 import { runCli } from './run-cli.ts';
 
@@ -21,6 +22,26 @@ test('a model file that throws at import is reported at the line and column that
   const r = await runCli(['compile', path], dir);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^throws-late\.ts:4:9 error MAEC001 evaluating the module failed: no config$/m);
+});
+
+test('a model file that loops forever at import is stopped at the time limit, naming the file and the limit', async () => {
+  const path = modelFile('loops.ts', ['export const a = 1;', 'while (a > 0) {}', ''].join('\n'));
+  process.env['MAEC_MODEL_TIMEOUT_MS'] = '1500';
+  const t0 = performance.now();
+  try {
+    const r = await runCli(['compile', path], dir);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^loops\.ts:1:1 error MAEC001 evaluating the module did not finish within 1500 ms .*MAEC_MODEL_TIMEOUT_MS/m);
+  } finally {
+    delete process.env['MAEC_MODEL_TIMEOUT_MS'];
+  }
+  assert.ok(performance.now() - t0 < 20_000, 'the command returned soon after the limit');
+});
+
+test('the time limit is 30 s unless MAEC_MODEL_TIMEOUT_MS sets it; a bad value is named', () => {
+  assert.equal(modelTimeoutMs({}), 30_000);
+  assert.equal(modelTimeoutMs({ MAEC_MODEL_TIMEOUT_MS: '250' }), 250);
+  assert.throws(() => modelTimeoutMs({ MAEC_MODEL_TIMEOUT_MS: '1e3' }), /MAEC_MODEL_TIMEOUT_MS must be a positive integer \(milliseconds\), found 1e3/);
 });
 
 test('the location of a throw is the first stack frame in the model file, in any frame spelling', () => {
