@@ -7,6 +7,8 @@
  * `{ ok: true, positionals: ['m.ts'], flags: { json: true, out: 'dist' } }`, and `['--jsn']`
  * to `{ ok: false, error: 'unknown flag --jsn' }`.
  */
+import { isNegativeNumber } from './numbers.ts';
+
 export type FlagSpec = { readonly kind: 'boolean'; readonly help: string } | { readonly kind: 'string'; readonly value: string; readonly help: string };
 
 export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
@@ -48,7 +50,8 @@ export function parseArgs<F extends FlagSpecs>(argv: readonly string[], specs: F
       continue;
     }
     const value = eq !== -1 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || value === '' || (eq === -1 && value.startsWith('-')))
+    // `--epochs -1` gives -1 to --epochs (which then says it is out of range); `--out --json` lacks a value.
+    if (value === undefined || value === '' || (eq === -1 && value.startsWith('-') && !isNegativeNumber(value)))
       return { ok: false, error: `flag --${name} needs a value ${spec.value}` };
     flags[name] = value;
   }

@@ -6,9 +6,10 @@ import { AUGMENTS, checkCompatibility, openDataset, type Augment } from '../../r
 import { BACKENDS, describeTarget, openTarget, type BackendName } from '../../runtime/tfjs/target.ts';
 import { classifierStart } from '../../runtime/eval/classifier-params.ts';
 import { FINETUNE_DEFAULTS, type FinetuneConfig } from '../../runtime/eval/finetune.ts';
-import { FINETUNE_CHECKPOINT_EVERY, finetune } from '../../runtime/eval/finetune-run.ts';
+import { checkNewRunFolder, FINETUNE_CHECKPOINT_EVERY, finetune } from '../../runtime/eval/finetune-run.ts';
 import { metricsLog } from '../../runtime/eval/metrics-log.ts';
-import { intFlag, numberFlag, outDirFor } from '../../runtime/eval/options.ts';
+import { outDirFor } from '../../runtime/eval/options.ts';
+import { intFlag, numberFlag } from '../numbers.ts';
 import { checkpointPath, loadPretrained } from '../../runtime/eval/pretrained.ts';
 import { progress } from '../../runtime/eval/progress.ts';
 import { writeResults } from '../../runtime/eval/report.ts';
@@ -38,7 +39,7 @@ const FLAGS = {
   'test-limit': { kind: 'string', value: 'N', help: 'use only the first N test images' },
   seed: { kind: 'string', value: 'S', help: 'seed of init, order and drop path (default 0)' },
   out: { kind: 'string', value: 'DIR', help: 'run folder (default <run>/finetune, <run>/finetune-blocksK, runs/scratch)' },
-  resume: { kind: 'boolean', help: 'continue exactly from DIR/checkpoint.safetensors if it exists (same settings required)' },
+  resume: { kind: 'boolean', help: 'continue exactly from DIR/checkpoint.safetensors if it exists (same settings required); without it DIR must be new or empty' },
   'checkpoint-every': { kind: 'string', value: 'N', help: `also checkpoint every N optimizer steps, 0 = epoch ends only (default ${FINETUNE_CHECKPOINT_EVERY})` },
   steps: { kind: 'string', value: 'N', help: 'stop after N optimizer steps in this invocation, with a checkpoint (continue with --resume)' },
   export: { kind: 'string', value: 'NAME', help: 'with --scratch: which spec, when the model file exports several' },
@@ -152,6 +153,13 @@ export const finetuneCommand: Command = {
 
     const mode = f.scratch ? 'scratch' : p.blocks > 0 ? `finetune-blocks${p.blocks}` : 'finetune';
     const outDir = f.out !== undefined ? resolve(io.cwd, f.out) : f.scratch ? resolve(io.cwd, 'runs', 'scratch') : outDirFor(checkpointPath(runArg), mode);
+    if (f.resume !== true) {
+      try {
+        checkNewRunFolder(outDir);
+      } catch (e) {
+        return fail(io, (e as Error).message);
+      }
+    }
     mkdirSync(outDir, { recursive: true });
     // A resume keeps the run's spec.json; one with another spec is refused below.
     if (f.resume !== true || !existsSync(join(outDir, 'spec.json'))) await writeFileAtomic(join(outDir, 'spec.json'), `${JSON.stringify(spec, null, 2)}\n`);

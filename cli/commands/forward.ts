@@ -4,11 +4,13 @@ import { buildGraph } from '../../compiler/build/mae.ts';
 import type { Graph } from '../../compiler/ir/types.ts';
 import { BACKENDS, describeTarget, openTarget, type BackendName } from '../../runtime/tfjs/target.ts';
 import { initialValue } from '../../runtime/init.ts';
-import { loadSafetensors, saveSafetensors, toFloat32, type SafetensorsFile, type TensorToWrite } from '../../runtime/io/index.ts';
+import { FLOAT_DTYPES, loadSafetensors, nonFiniteProblem, saveSafetensors, toFloat32, type SafetensorsFile, type TensorToWrite } from '../../runtime/io/index.ts';
 import { Rng } from '../../runtime/rng.ts';
 import { lower } from '../../runtime/tfjs/program.ts';
 import { loadWeights } from '../../runtime/weights/index.ts';
 import { describeFlags } from '../args.ts';
+import { sameFile } from '../same-file.ts';
+import { intFlag } from '../numbers.ts';
 import { commandArgs, usageError } from '../prologue.ts';
 import type { Command } from '../command.ts';
 import { displayPath } from '../model-file/location.ts';
@@ -61,7 +63,21 @@ function inputTensor(file: SafetensorsFile, name: string, expected: readonly num
   const t = file.tensors.get(name);
   if (!t) return `${shown}: tensor "${name}" is missing (expected ${shapeText(expected)})`;
   if (shapeText(t.shape) !== shapeText(expected)) return `${shown}: tensor "${name}" has shape ${shapeText(t.shape)}, expected ${shapeText(expected)}`;
-  return tf.tensor(toFloat32(t, shown), [...t.shape]);
+  if (!FLOAT_DTYPES.includes(t.dtype)) return `${shown}: tensor "${name}" has dtype ${t.dtype}, expected a float dtype (${FLOAT_DTYPES.join(', ')})`;
+  const data = toFloat32(t, shown);
+  const nonFinite = nonFiniteProblem(name, t.shape, data);
+  if (nonFinite !== undefined) return `${shown}: ${nonFinite}`;
+  return tf.tensor(data, [...t.shape]);
+}
+
+/** The first parameter holding a NaN or an infinity, named with its first bad element; undefined when all are finite. */
+function nonFiniteWeight(graph: Graph, weights: ReadonlyMap<string, Float32Array>, shown: string): string | undefined {
+  for (const p of graph.params) {
+    const data = weights.get(p.name);
+    const problem = data && nonFiniteProblem(p.name, p.shape, data);
+    if (problem !== undefined) return `${shown}: ${problem}`;
+  }
+  return undefined;
 }
 
 /** Parameter tensors: the checkpoint's, plus the fixed sin-cos tables where it has none. */
@@ -84,8 +100,14 @@ export const forwardCommand: Command = {
       if (value === undefined) return usage(io, `missing ${flag}`);
     const backendArg = args.flags.backend as BackendName | undefined;
     if (backendArg !== undefined && !BACKENDS.includes(backendArg)) return usage(io, `unknown backend ${backendArg}: expected one of ${BACKENDS.join(', ')}`);
-    const seed = args.flags.seed === undefined ? 0 : Number(args.flags.seed);
-    if (!Number.isInteger(seed)) return usage(io, `--seed must be an integer, got ${args.flags.seed}`);
+    const seed = intFlag(args.flags.seed, 'seed', 0);
+    if (typeof seed === 'string') return usage(io, seed);
+    const weightsPath = resolve(io.cwd, weightsArg!);
+    const inputsPath = resolve(io.cwd, inputsArg!);
+    const outPath = resolve(io.cwd, outArg!);
+    // Writing the results over what the command reads would destroy it.
+    for (const [what, path] of [['the --weights file', weightsPath], ['the --inputs file', inputsPath], ['the model file', resolve(io.cwd, args.positionals[0]!)]] as const)
+      if (sameFile(outPath, path)) return usage(io, `--out ${outArg} is ${what}; the results would overwrite it: choose another --out`);
 
     const loaded = await loadSpec(resolve(io.cwd, args.positionals[0]!), io.cwd, args.flags.export);
     if (!loaded.ok) {
@@ -93,8 +115,6 @@ export const forwardCommand: Command = {
       return loaded.code;
     }
     const graph = buildGraph(loaded.spec);
-    const weightsPath = resolve(io.cwd, weightsArg!);
-    const inputsPath = resolve(io.cwd, inputsArg!);
     let weights: Map<string, Float32Array>;
     let inputs: SafetensorsFile;
     try {
@@ -103,6 +123,8 @@ export const forwardCommand: Command = {
     } catch (e) {
       return fail(io, (e as Error).message);
     }
+    const badWeight = nonFiniteWeight(graph, weights, displayPath(weightsPath, io.cwd));
+    if (badWeight !== undefined) return fail(io, badWeight);
 
     const target = await openTarget(backendArg);
     io.err(`backend ${describeTarget(target)}\n`);
@@ -111,6 +133,7 @@ export const forwardCommand: Command = {
     if (!imgsT || imgsT.shape.length !== 4) return fail(io, `${displayPath(inputsPath, io.cwd)}: tensor "imgs" must be [N, ${c}, ${s}, ${s}]${imgsT ? `, got ${shapeText(imgsT.shape)}` : ' and is missing'}`);
     const n = imgsT.shape[0]!;
     const shownInputs = displayPath(inputsPath, io.cwd);
+    if (n === 0) return fail(io, `${shownInputs}: tensor "imgs" has shape ${shapeText(imgsT.shape)}, expected [N, ${c}, ${s}, ${s}] with N >= 1 images`);
     const imgs = inputTensor(inputs, 'imgs', [n, c, s, s], shownInputs);
     if (typeof imgs === 'string') return fail(io, imgs);
     const noise = inputs.tensors.has('noise') ? inputTensor(inputs, 'noise', [n, l], shownInputs) : tf.tensor(Rng.fromSeed(seed).uniformArray(n * l), [n, l]);
@@ -132,7 +155,6 @@ export const forwardCommand: Command = {
     for (const name of names) put(name, result.outputs[name]!);
     put('noise', noise);
     for (const [name, g] of result.grads) put(`grad.${name}`, g);
-    const outPath = resolve(io.cwd, outArg!);
     try {
       await saveSafetensors(outPath, out, { producer: 'maec forward', backend: target.backend });
     } catch (e) {

@@ -16,6 +16,7 @@ import { describeFsError, isFsError } from '../../runtime/io/index.ts';
 import { pretrain } from '../../runtime/train/run.ts';
 import { runFiles } from '../../runtime/train/run-dir.ts';
 import { describeFlags } from '../args.ts';
+import { intFlag, numberFlag, parseInteger } from '../numbers.ts';
 import { commandArgs, usageError } from '../prologue.ts';
 import type { Command } from '../command.ts';
 import { displayPath } from '../model-file/location.ts';
@@ -210,18 +211,30 @@ function fileStem(path: string): string {
 
 /** The hyper-parameters from the flags over the defaults, or the first problem. */
 function parseHyper(f: Readonly<Record<string, string | boolean | undefined>>): PretrainHyper | string {
-  const num = (key: string, fallback: number): number => (typeof f[key] === 'string' ? Number(f[key]) : fallback);
-  const epochs = num('epochs', PRETRAIN_DEFAULTS.epochs);
+  const text = (key: string): string | undefined => (typeof f[key] === 'string' ? f[key] : undefined);
+  const parsed = {
+    epochs: intFlag(text('epochs'), 'epochs', PRETRAIN_DEFAULTS.epochs, 1),
+    batch: intFlag(text('batch'), 'batch', PRETRAIN_DEFAULTS.batch, 1),
+    accum: intFlag(text('accum'), 'accum', PRETRAIN_DEFAULTS.accum, 1),
+    blr: numberFlag(text('blr'), 'blr', PRETRAIN_DEFAULTS.blr),
+    warmup: numberFlag(text('warmup'), 'warmup', 0),
+    seed: intFlag(text('seed'), 'seed', PRETRAIN_DEFAULTS.seed),
+    checkpointEvery: intFlag(text('checkpoint-every'), 'checkpoint-every', PRETRAIN_DEFAULTS.checkpointEvery, 0),
+    limit: intFlag(text('limit'), 'limit', 0, 1),
+  };
+  const unreadable = Object.values(parsed).filter((v): v is string => typeof v === 'string');
+  if (unreadable.length > 0) return unreadable.join('; ');
+  const p = parsed as { [K in keyof typeof parsed]: number };
   const h: PretrainHyper = {
-    epochs,
-    batch: num('batch', PRETRAIN_DEFAULTS.batch),
-    accum: num('accum', PRETRAIN_DEFAULTS.accum),
-    blr: num('blr', PRETRAIN_DEFAULTS.blr),
+    epochs: p.epochs,
+    batch: p.batch,
+    accum: p.accum,
+    blr: p.blr,
     // 5% of the run, as the official 40 of 800 epochs.
-    warmupEpochs: num('warmup', 0.05 * epochs),
-    seed: num('seed', PRETRAIN_DEFAULTS.seed),
-    checkpointEvery: num('checkpoint-every', PRETRAIN_DEFAULTS.checkpointEvery),
-    ...(typeof f['limit'] === 'string' ? { limit: Number(f['limit']) } : {}),
+    warmupEpochs: text('warmup') === undefined ? 0.05 * p.epochs : p.warmup,
+    seed: p.seed,
+    checkpointEvery: p.checkpointEvery,
+    ...(text('limit') !== undefined ? { limit: p.limit } : {}),
   };
   const problems = checkHyper(h);
   return problems.length > 0 ? problems.join('; ') : h;
@@ -252,8 +265,8 @@ function resumeDifferences(f: Readonly<Record<string, string | boolean | undefin
 }
 
 function positiveInt(text: string): number | null {
-  const n = Number(text);
-  return Number.isInteger(n) && n > 0 ? n : null;
+  const n = parseInteger(text);
+  return n !== undefined && n > 0 ? n : null;
 }
 
 const usage = (io: Io, message: string): ExitCode => usageError(io, 'pretrain', message);

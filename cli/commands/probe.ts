@@ -11,7 +11,8 @@ import { commandArgs, usageError } from '../prologue.ts';
 import type { Command } from '../command.ts';
 import { EXIT, type ExitCode } from '../exit.ts';
 import type { Io } from '../io.ts';
-import { intFlag, numberFlag, outDirFor } from '../../runtime/eval/options.ts';
+import { outDirFor } from '../../runtime/eval/options.ts';
+import { intFlag, numberFlag } from '../numbers.ts';
 import type { MaeSpec } from '../../dsl/index.ts';
 import { loadSpec } from '../spec-source.ts';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
-import { resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { buildGraph } from '../../compiler/build/mae.ts';
 import { decodeSpec } from '../../dsl/decode.ts';
 import { formatProblem } from '../../dsl/problem.ts';
@@ -16,6 +16,8 @@ import { Rng } from '../../runtime/rng.ts';
 import { lower } from '../../runtime/tfjs/program.ts';
 import { reconstructionRows, writeReconstructionGrid } from '../../runtime/train/reconstruction.ts';
 import { describeFlags } from '../args.ts';
+import { sameFile } from '../same-file.ts';
+import { intFlag, parseDecimal, shownText } from '../numbers.ts';
 import { commandArgs, usageError } from '../prologue.ts';
 import type { Command } from '../command.ts';
 import { displayPath } from '../model-file/location.ts';
@@ -24,7 +26,7 @@ import type { Io } from '../io.ts';
 
 const FLAGS = {
   mask: { kind: 'string', value: 'R', help: 'mask ratio to reconstruct with (default: the run\'s own)' },
-  out: { kind: 'string', value: 'FILE', help: 'the PNG to write, atomically (default reconstruction.png)' },
+  out: { kind: 'string', value: 'FILE', help: 'the .png file to write, atomically (default reconstruction.png)' },
   seed: { kind: 'string', value: 'S', help: 'seed of the random masks (default 0)' },
   backend: { kind: 'string', value: 'NAME', help: 'tensorflow, wasm or cpu (default: the fastest available)' },
 } as const;
@@ -47,6 +49,7 @@ examples:
 
 const usage = (io: Io, message: string): ExitCode => usageError(io, 'reconstruct', message);
 
+
 /** `maec reconstruct`: see HELP. */
 export const reconstructCommand: Command = {
   name: 'reconstruct',
@@ -58,13 +61,20 @@ export const reconstructCommand: Command = {
     const [run, ...images] = args.positionals;
     if (run === undefined) return usage(io, 'missing <run dir | checkpoint.safetensors>');
     if (images.length === 0) return usage(io, 'missing image files');
-    const ratio = args.flags.mask === undefined ? undefined : Number(args.flags.mask);
-    if (ratio !== undefined && !(ratio > 0 && ratio < 1)) return usage(io, `--mask must be a ratio between 0 and 1, got ${args.flags.mask}`);
-    const seed = args.flags.seed === undefined ? 0 : Number(args.flags.seed);
-    if (!Number.isInteger(seed)) return usage(io, `--seed must be an integer, got ${args.flags.seed}`);
+    const ratio = args.flags.mask === undefined ? undefined : parseDecimal(args.flags.mask);
+    if (args.flags.mask !== undefined && ratio === undefined) return usage(io, `--mask must be a ratio between 0 and 1, found ${shownText(args.flags.mask)}`);
+    if (ratio !== undefined && !(ratio > 0 && ratio < 1)) return usage(io, `--mask is out of range: must be a ratio between 0 and 1, found ${args.flags.mask}`);
+    const seed = intFlag(args.flags.seed, 'seed', 0);
+    if (typeof seed === 'string') return usage(io, seed);
     const backend = args.flags.backend as BackendName | undefined;
     if (backend !== undefined && !BACKENDS.includes(backend)) return usage(io, `unknown backend ${backend}: expected one of ${BACKENDS.join(', ')}`);
-    const out = resolve(io.cwd, args.flags.out ?? 'reconstruction.png');
+    const outArg = args.flags.out ?? 'reconstruction.png';
+    // The grid is always PNG: a .jpg name would hold PNG bytes that viewers misread.
+    const extension = extname(outArg);
+    if (extension.toLowerCase() !== '.png') return usage(io, `--out must name a .png file (the grid is written as PNG), found ${extension === '' ? 'no extension' : `extension ${extension}`} in ${outArg}`);
+    const out = resolve(io.cwd, outArg);
+    const input = images.find((f) => sameFile(out, resolve(io.cwd, f)));
+    if (input !== undefined) return usage(io, `--out ${outArg} is the image file ${input}; the grid would overwrite it: choose another --out`);
 
     try {
       const ckpt = await readCheckpoint(checkpointPath(resolve(io.cwd, run)));

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BUDGET_FLAGS, BUDGETS, createSweepView, isBudgetName, runSweep, sweepFiles, toVariants, withControls, withOverrides, type Budget, type BudgetOverrides } from '../../sweep/index.ts';
 import { describeFlags } from '../args.ts';
+import { intFlag } from '../numbers.ts';
 import { commandArgs, usageError } from '../prologue.ts';
 import type { Command } from '../command.ts';
 import { displayPath, formatDiagnostic } from '../model-file/location.ts';
@@ -93,14 +94,14 @@ export const sweepCommand: Command = {
     for (const [key, flag] of Object.entries(BUDGET_FLAGS)) {
       const text = f[flag as keyof typeof f] as string | undefined;
       if (text === undefined) continue;
-      const n = positiveInt(text);
-      if (n === null) return usage(io, `--${flag} must be a positive integer, found ${text}`);
+      const n = intFlag(text, flag, 0, 1);
+      if (typeof n === 'string') return usage(io, n);
       overrides[key] = n;
     }
-    const workers = f.workers === undefined ? 1 : positiveInt(f.workers);
-    if (workers === null) return usage(io, `--workers must be a positive integer, found ${f.workers}`);
-    const seed = f.seed === undefined ? 0 : Number(f.seed);
-    if (!Number.isInteger(seed) || seed < 0) return usage(io, `--seed must be a non-negative integer, found ${f.seed}`);
+    const workers = intFlag(f.workers, 'workers', 1, 1);
+    if (typeof workers === 'string') return usage(io, workers);
+    const seed = intFlag(f.seed, 'seed', 0, 0);
+    if (typeof seed === 'string') return usage(io, seed);
 
     const path = resolve(io.cwd, args.positionals[0]!);
     checker ??= new ModelChecker();
@@ -180,11 +181,6 @@ function checkSettings(path: string, now: Settings): string | undefined {
   if (before.seed !== now.seed) diffs.push(`seed ${before.seed}`);
   if (JSON.stringify(before.budget) !== JSON.stringify(now.budget)) diffs.push(`budget ${JSON.stringify(before.budget)}`);
   return diffs.length > 0 ? diffs.join(', ') : undefined;
-}
-
-function positiveInt(text: string): number | null {
-  const n = Number(text);
-  return Number.isInteger(n) && n > 0 ? n : null;
 }
 
 const usage = (io: Io, message: string): ExitCode => usageError(io, 'sweep', message);

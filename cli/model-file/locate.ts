@@ -1,3 +1,5 @@
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Node } from 'ts-morph';
 import { pathKeys } from '../../dsl/problem.ts';
 import { isLibraryFile } from './typecheck.ts';
@@ -77,4 +79,41 @@ function property(node: Node, key: string): Node | undefined {
       if (found) return found;
     }
   return undefined;
+}
+
+/**
+ * Where in `file` an error was thrown, from its stack: the first frame in that file (the throw
+ * itself, or the file's call into the library that threw), or undefined when no frame is in it.
+ * Frames read `at f (/abs/model.ts:5:9)`, `at /abs/model.ts:5:9` or with a `file://` URL and a
+ * `?query` tsx adds.
+ *
+ * @example throwLocation('Error: x\n    at f (/m/model.ts:5:9)', '/m/model.ts') // { line: 5, col: 9 }
+ */
+export function throwLocation(stack: string, file: string): { readonly line: number; readonly col: number } | undefined {
+  const names = new Set([file, realPath(file)]);
+  for (const line of stack.split('\n')) {
+    const frame = /^\s*at (?:.*? \()?(.+?):(\d+):(\d+)\)?\s*$/.exec(line);
+    if (!frame) continue;
+    if (names.has(framePath(frame[1]!))) return { line: Number(frame[2]), col: Number(frame[3]) };
+  }
+  return undefined;
+}
+
+/** The path of a stack frame's location: a file:// URL decoded, a query removed. */
+function framePath(location: string): string {
+  const bare = location.replace(/\?[^/]*$/, '');
+  if (!bare.startsWith('file://')) return bare;
+  try {
+    return fileURLToPath(bare);
+  } catch {
+    return bare;
+  }
+}
+
+function realPath(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return file;
+  }
 }

@@ -8,8 +8,8 @@ import type { MaeSpec } from '../../dsl/index.ts';
 import { formatProblem } from '../../dsl/problem.ts';
 import { collectSpecs, type Found } from './collect.ts';
 import { readJsonSpec } from './json-spec.ts';
-import { loadModule } from './load.ts';
-import { locate } from './locate.ts';
+import { loadModule, ModelEvaluationError } from './load.ts';
+import { locate, throwLocation } from './locate.ts';
 import type { Diagnostic } from './location.ts';
 import { nodeLocation, type ModelChecker } from './typecheck.ts';
 
@@ -51,7 +51,10 @@ export async function compileFile(path: string, checker: ModelChecker): Promise<
   try {
     exports = await loadModule(path);
   } catch (e) {
-    return { kind: 'errors', diagnostics: [{ location: { file: path, line: 1, col: 1 }, code: 'MAEC001', message: `evaluating the module failed: ${describe(e)}` }] };
+    // At the line that threw when the stack shows one in this file; a time limit has no line.
+    const thrown = e instanceof ModelEvaluationError && e.thrownStack !== undefined ? throwLocation(e.thrownStack, path) : undefined;
+    const message = e instanceof ModelEvaluationError && e.timeoutMs !== undefined ? describe(e) : `evaluating the module failed: ${describe(e)}`;
+    return { kind: 'errors', diagnostics: [{ location: { file: path, line: thrown?.line ?? 1, col: thrown?.col ?? 1 }, code: 'MAEC001', message }] };
   }
 
   const found = exportedSpecs(sourceFile, exports);

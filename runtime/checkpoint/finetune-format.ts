@@ -41,7 +41,7 @@ export function decodeFinetuneMeta(raw: Readonly<Record<string, string>>, file: 
   const f = metaFields(raw, file, 'fine-tuning');
   const format = f.get('format');
   if (format === OLD_FINETUNE_FORMAT)
-    throw new Error(`${file}: a ${OLD_FINETUNE_FORMAT} checkpoint from an earlier maec, which cannot be resumed exactly; start the run again without --resume (or in another --out)`);
+    throw new Error(`${file}: a ${OLD_FINETUNE_FORMAT} checkpoint from an earlier maec, which cannot be resumed exactly; start the run again in another --out (or remove this folder)`);
   if (format !== FINETUNE_FORMAT) throw new Error(`${file}: expected checkpoint format ${FINETUNE_FORMAT}, found ${format}`);
   const settings = f.json('settings');
   if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) throw new Error(`${file}: metadata "settings" must be a JSON object`);

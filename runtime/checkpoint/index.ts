@@ -6,5 +6,5 @@
 export { CHECKPOINT_FORMAT, OPTIMIZER_PREFIX, decodeMeta, encodeMeta, type CheckpointMeta, type Position } from './format.ts';
 export { FINETUNE_FORMAT, decodeFinetuneMeta, encodeFinetuneMeta, type FinetuneMeta } from './finetune-format.ts';
 export { saveCheckpoint, saveFinetuneCheckpoint, type AtomicWriter, type CheckpointContent, type CheckpointTensors, type FinetuneCheckpointContent } from './save.ts';
-export { checkedParams, readCheckpoint, readCheckpointFile, readFinetuneCheckpoint, type CheckedParamsOptions, type CheckpointFile, type LoadedCheckpoint, type LoadedFinetuneCheckpoint } from './load.ts';
+export { checkedParams, readCheckpoint, readCheckpointFile, readEncoderCheckpoint, readFinetuneCheckpoint, type CheckedParamsOptions, type CheckpointFile, type LoadedCheckpoint, type LoadedFinetuneCheckpoint } from './load.ts';
 export { CheckpointValuesError, valuesProblem } from './finite.ts';

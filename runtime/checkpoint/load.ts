@@ -7,7 +7,7 @@ import type { ExpectedParam } from '../weights/index.ts';
 import { loadSafetensors, toFloat32, type SafetensorsFile } from '../io/index.ts';
 import { loadWeights } from '../weights/index.ts';
 import { decodeFinetuneMeta, type FinetuneMeta } from './finetune-format.ts';
-import { decodeMeta, OPTIMIZER_PREFIX, type CheckpointMeta } from './format.ts';
+import { CHECKPOINT_FORMAT, decodeMeta, OPTIMIZER_PREFIX, type CheckpointMeta } from './format.ts';
 import { checkValues } from './finite.ts';
 
 /** A checkpoint file whatever its kind (or none: plain weight files have no maec metadata). */
@@ -34,6 +34,28 @@ export async function readCheckpointFile(path: string): Promise<CheckpointFile> 
   // A checkpoint is maec's own: every float value must be finite and every second moment >= 0.
   checkValues(path, [...file.tensors].filter(([, t]) => t.dtype.startsWith('F') || t.dtype === 'BF16').map(([name, t]) => [name, toFloat32(t, path)] as const));
   return { path, file, moments };
+}
+
+/**
+ * The `format` tags of plain weight files (no maec metadata): what Hugging Face and the
+ * frameworks write into safetensors, and what maec's own exports carry.
+ */
+const WEIGHT_FILE_FORMATS: readonly string[] = ['pt', 'tf', 'flax', 'np', 'mlx'];
+
+/**
+ * Reads a file to take a pretrained encoder from: a pretraining checkpoint (format
+ * CHECKPOINT_FORMAT) or a plain weight file (no format, or a framework's tag such as `pt`). Any
+ * other format (a fine-tuning checkpoint, one from a newer maec) throws naming the file, the
+ * format found and the one expected: its tensors may not mean what this maec takes them for.
+ */
+export async function readEncoderCheckpoint(path: string): Promise<CheckpointFile> {
+  const ckpt = await readCheckpointFile(path);
+  const format = ckpt.file.metadata['format'];
+  if (format !== undefined && format !== CHECKPOINT_FORMAT && !WEIGHT_FILE_FORMATS.includes(format)) {
+    const kind = format.startsWith('maec-finetune/') ? ' (a fine-tuning checkpoint)' : '';
+    throw new Error(`${path}: cannot load a pretrained encoder from checkpoint format ${format}${kind}; expected ${CHECKPOINT_FORMAT} (a pretraining checkpoint) or a weight file without a maec format`);
+  }
+  return ckpt;
 }
 
 /** Reads a pretraining checkpoint; throws with the file named when it is missing or malformed. */

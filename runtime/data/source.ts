@@ -69,7 +69,9 @@ function parseSynthetic(text: string, args: string): ParseResult | SyntheticOpti
 export function parseSource(text: string): ParseResult {
   const trimmed = text.trim();
   if (!trimmed.startsWith('grey:')) return parsePlain(text, trimmed);
-  const inner = parsePlain(text, trimmed.slice('grey:'.length));
+  const rest = trimmed.slice('grey:'.length);
+  if (rest.trim().startsWith('grey:')) return bad(text, "grey: can be given once, found it again after the first 'grey:'");
+  const inner = parsePlain(text, rest);
   return inner.ok ? { ok: true, source: { ...inner.source, grey: true } } : inner;
 }
 

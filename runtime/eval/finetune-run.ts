@@ -7,7 +7,7 @@
  * are restored, so it gives the metrics and parameters of an uninterrupted run.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Graph } from '../../compiler/ir/types.ts';
 import { checkedParams, readFinetuneCheckpoint, saveFinetuneCheckpoint, type AtomicWriter, type LoadedFinetuneCheckpoint, type Position } from '../checkpoint/index.ts';
@@ -180,6 +180,19 @@ export async function finetune(run: FinetuneRun): Promise<FinetuneResult> {
 }
 
 /**
+ * Refuses to start a run afresh (no --resume) in a folder that already holds files: a finished
+ * or stopped run there would be overwritten, as pretraining refuses too (runtime/train/run-dir.ts).
+ * Throws naming the folder and the first few files; a missing or empty folder passes.
+ */
+export function checkNewRunFolder(dir: string): void {
+  if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory()) throw new Error(`run folder ${dir} exists and is not a folder; choose another --out`);
+  const entries = readdirSync(dir).sort();
+  if (entries.length > 0)
+    throw new Error(`run folder ${dir} is not empty (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}); pass --resume to continue that run, or choose another --out`);
+}
+
+/**
  * The checkpoint to continue from, or undefined when there is none yet (the run starts
  * afresh). Throws naming the file and every setting that differs from what it records.
  */
@@ -188,6 +201,6 @@ async function resumable(path: string, settings: Readonly<Record<string, unknown
   const ckpt = await readFinetuneCheckpoint(path);
   const differences = settingDifferences(ckpt.meta.settings, JSON.parse(JSON.stringify(settings)) as Record<string, unknown>);
   if (differences.length > 0)
-    throw new Error(`cannot resume from ${path}: it was written with other settings:\n  ${differences.join('\n  ')}\nrepeat the run's settings, or leave out --resume (or choose another --out) to start over`);
+    throw new Error(`cannot resume from ${path}: it was written with other settings:\n  ${differences.join('\n  ')}\nrepeat the run's settings, or choose another --out to start over`);
   return ckpt;
 }

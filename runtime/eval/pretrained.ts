@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { buildGraph } from '../../compiler/build/mae.ts';
 import { decodeSpec, formatProblem, type MaeSpec } from '../../dsl/index.ts';
-import { checkedParams, readCheckpointFile } from '../checkpoint/index.ts';
+import { checkedParams, readEncoderCheckpoint } from '../checkpoint/index.ts';
 
 /** A pretrained encoder: its spec and its parameters by official name. */
 export interface Pretrained {
@@ -51,14 +51,15 @@ function specOf(file: string, metadata: Readonly<Record<string, string>>): MaeSp
 
 /**
  * Loads the encoder of a pretraining run folder or checkpoint, through the checkpoint reader
- * (runtime/checkpoint): optimizer moments are skipped; decoder tensors are ignored and may be
- * absent (an encoder-only file); every encoder parameter must be present with its shape, else a
- * WeightsError names the file and each tensor at fault.
+ * (runtime/checkpoint): a file of another checkpoint format is refused; optimizer moments are
+ * skipped; decoder tensors are ignored and may be absent (an encoder-only file); every encoder
+ * parameter must be present with its shape, else a WeightsError names the file and each tensor
+ * at fault.
  */
 export async function loadPretrained(runOrFile: string): Promise<Pretrained> {
   const file = checkpointPath(runOrFile);
   if (!existsSync(file)) throw new PretrainedError(`no checkpoint ${file}`);
-  const ckpt = await readCheckpointFile(file);
+  const ckpt = await readEncoderCheckpoint(file);
   const spec = specOf(file, ckpt.file.metadata);
   const weights = checkedParams(ckpt, buildGraph(spec, 'encoder').params, new Map(), { encoderOnly: true });
   return { spec, weights, file };

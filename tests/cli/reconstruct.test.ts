@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -58,4 +58,20 @@ test('maec reconstruct names a missing run', async () => {
   const r = await cli(reconstructCommand, join(dir, 'no-such-run'), 'x.png');
   assert.equal(r.code, 1);
   assert.match(r.stderr, /no-such-run/);
+});
+
+test('maec reconstruct refuses an --out that is not a .png file, or is one of the images, before reading anything', async () => {
+  const jpg = await cli(reconstructCommand, run, 'x.png', '--out', join(dir, 'x.jpg'));
+  assert.equal(jpg.code, 2);
+  assert.match(jpg.stderr, /--out must name a \.png file \(the grid is written as PNG\), found extension \.jpg in .*x\.jpg/);
+  assert.equal(existsSync(join(dir, 'x.jpg')), false);
+  const bare = await cli(reconstructCommand, run, 'x.png', '--out', 'grid');
+  assert.equal(bare.code, 2);
+  assert.match(bare.stderr, /found no extension in grid/);
+  const image = await writeImage('mine.png', 16, 16, 1);
+  const before = readFileSync(image);
+  const own = await cli(reconstructCommand, run, image, '--out', image);
+  assert.equal(own.code, 2);
+  assert.match(own.stderr, /--out .*mine\.png is the image file .*mine\.png; the grid would overwrite it/);
+  assert.deepEqual(readFileSync(image), before);
 });

@@ -40,6 +40,13 @@ test('malformed arguments say what was expected', () => {
   assert.match(parseError('grey:nope').message, /data source 'grey:nope': unknown kind 'nope'/);
 });
 
+test('grey: given twice says it can be given once, naming the source', () => {
+  const e = parseError('grey:grey:mnist');
+  assert.equal(e.code, 'DATA001');
+  assert.match(e.message, /data source 'grey:grey:mnist': grey: can be given once/);
+  assert.doesNotMatch(e.message, /unknown kind/);
+});
+
 test('formatSource gives a string that parses back to the same source', () => {
   for (const s of ['mnist', 'fashion-mnist:/a/b', 'grey:folder:/x/y', 'synthetic:train=10,size=8,seed=3']) {
     const r = parseSource(s);

@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { finetuneCommand } from '../../cli/commands/finetune.ts';
 import { probeCommand } from '../../cli/commands/probe.ts';
 import { bufferIo } from '../../cli/io.ts';
+import { loadSafetensors, saveSafetensors, toFloat32 } from '../../runtime/io/index.ts';
 import { SYNTH } from './fixtures.ts';
 import { fakeRun } from './run-fixture.ts';
 
@@ -33,7 +34,7 @@ test('a missing checkpoint is exit 1 and names the path', async () => {
 });
 
 test('bad flags are usage errors (2) saying what was expected', async () => {
-  assert.match((await call(finetuneCommand, run, '--data', SYNTH, '--epochs', '0')).err, /--epochs must be an integer >= 1, got 0/);
+  assert.match((await call(finetuneCommand, run, '--data', SYNTH, '--epochs', '0')).err, /--epochs is out of range: must be a positive integer, found 0/);
   assert.equal((await call(finetuneCommand, run, '--data', SYNTH, '--blocks', '3')).code, 2, 'more blocks than the depth');
   assert.equal((await call(finetuneCommand, run, '--data', SYNTH, '--bogus')).code, 2);
   assert.equal((await call(finetuneCommand, '--scratch', run, '--data', SYNTH, '--blocks', '1')).code, 2);
@@ -101,12 +102,37 @@ test('finetune stopped by --steps resumes mid-epoch with the same command, and r
   assert.match(other.err, /cannot resume from .*checkpoint\.safetensors[^]*mode: the run has finetune, this command finetune-blocks1[^]*blocks: the run has none, this command 1/);
 });
 
+test('finetune without --resume into a folder holding a run is refused with exit 1 and changes nothing', async () => {
+  const out = join(run, 'ft-finished');
+  const args = [run, '--data', SYNTH, '--batch', '32', '--warmup', '0', '--train-limit', '64', '--test-limit', '32', '--epochs', '1', '--out', out];
+  const first = await call(finetuneCommand, ...args);
+  assert.equal(first.code, 0, first.err);
+  const before = new Map(readdirSync(out).map((name) => [name, readFileSync(join(out, name))]));
+  const again = await call(finetuneCommand, ...args);
+  assert.equal(again.code, 1, again.err);
+  assert.match(again.err, /^maec finetune: run folder .*ft-finished is not empty \(checkpoint\.safetensors, confusion\.png, metrics\.jsonl, \.\.\.\); pass --resume to continue that run, or choose another --out$/m);
+  assert.deepEqual(new Map(readdirSync(out).map((name) => [name, readFileSync(join(out, name))])), before);
+});
+
 test('finetune loads the encoder through the checkpoint reader: a missing tensor is exit 1 naming file and tensor', async () => {
   const broken = await fakeRun({ drop: 'blocks.1.mlp.fc2.weight' });
   for (const cmd of [finetuneCommand, probeCommand]) {
     const r = await call(cmd, broken, '--data', SYNTH);
     assert.equal(r.code, 1);
     assert.match(r.err, /checkpoint\.safetensors: weights do not match the model[^]*blocks\.1\.mlp\.fc2\.weight: missing/);
+  }
+});
+
+test('probe and finetune refuse a checkpoint of an unknown format with exit 1, naming file, format found and expected', async () => {
+  const other = await fakeRun();
+  const file = join(other, 'checkpoint.safetensors');
+  const tensors = new Map([...(await loadSafetensors(file)).tensors].map(([name, t]) => [name, { shape: t.shape, data: toFloat32(t) }]));
+  await saveSafetensors(file, tensors, { format: 'maec-pretrain/99' });
+  for (const cmd of [probeCommand, finetuneCommand]) {
+    const r = await call(cmd, other, '--data', SYNTH, '--epochs', '1', '--warmup', '0', '--out', join(other, cmd.name));
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, /checkpoint\.safetensors: cannot load a pretrained encoder from checkpoint format maec-pretrain\/99; expected maec-pretrain\/1/);
+    assert.equal(existsSync(join(other, cmd.name)), false, `${cmd.name} wrote nothing`);
   }
 });
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildGraph } from '../../compiler/build/mae.ts';
 import { saveCheckpoint } from '../../runtime/checkpoint/index.ts';
+import { loadSafetensors, saveSafetensors, toFloat32 } from '../../runtime/io/index.ts';
 import { loadPretrained } from '../../runtime/eval/pretrained.ts';
 import { initialParams } from '../../runtime/init.ts';
 import { Rng } from '../../runtime/rng.ts';
@@ -53,4 +54,26 @@ test('a checkpoint with no spec and no spec.json beside it names both', async ()
   const run = await fakeRun();
   rmSync(join(run, 'spec.json'));
   await assert.rejects(loadPretrained(run), /checkpoint\.safetensors records no spec and there is no .*spec\.json/);
+});
+
+/** The fake run's checkpoint rewritten with `format` in its metadata. */
+async function runWithFormat(format: string): Promise<string> {
+  const run = await fakeRun();
+  const file = join(run, 'checkpoint.safetensors');
+  const tensors = new Map([...(await loadSafetensors(file)).tensors].map(([name, t]) => [name, { shape: t.shape, data: toFloat32(t) }]));
+  await saveSafetensors(file, tensors, { format });
+  return run;
+}
+
+test('a checkpoint of an unknown format is refused naming the file, the format found and the one expected', async () => {
+  await assert.rejects(loadPretrained(await runWithFormat('maec-pretrain/99')), (e: unknown) => {
+    assert.match((e as Error).message, /run\/checkpoint\.safetensors: cannot load a pretrained encoder from checkpoint format maec-pretrain\/99; expected maec-pretrain\/1/);
+    return true;
+  });
+  await assert.rejects(loadPretrained(await runWithFormat('maec-finetune/2')), /format maec-finetune\/2 \(a fine-tuning checkpoint\); expected maec-pretrain\/1/);
+});
+
+test('a plain weight file tagged with a framework format (pt) loads', async () => {
+  const pre = await loadPretrained(await runWithFormat('pt'));
+  assert.deepEqual([...pre.weights.keys()].sort(), [...encoderNames].sort());
 });

@@ -89,7 +89,7 @@ test('a resume with other settings is refused naming each difference, and the ch
 test('a maec-finetune/1 checkpoint (epoch-granular, older maec) is refused with a clear message', async () => {
   const dir = tempDir();
   await saveSafetensors(join(dir, 'checkpoint.safetensors'), new Map([['head.bias', { shape: [4], data: new Float32Array(4) }]]), { format: 'maec-finetune/1', epoch: '1', step: '4' });
-  await assert.rejects(finetune(options(dir, { resume: true })), /checkpoint\.safetensors: a maec-finetune\/1 checkpoint from an earlier maec.*without --resume/);
+  await assert.rejects(finetune(options(dir, { resume: true })), /checkpoint\.safetensors: a maec-finetune\/1 checkpoint from an earlier maec.*in another --out/);
 });
 
 test('--resume without a checkpoint starts afresh', async () => {

@@ -20,7 +20,7 @@ test('usage errors exit with 2 and say what is wrong', async () => {
     [['--data', TINY_DATA], /missing <ablation.ts>/],
     [[FIXTURE], /missing --data/],
     [[FIXTURE, '--data', TINY_DATA, '--budget', 'huge'], /--budget must be one of tiny, small, medium, full, found huge/],
-    [[FIXTURE, '--data', TINY_DATA, '--workers', '0'], /--workers must be a positive integer, found 0/],
+    [[FIXTURE, '--data', TINY_DATA, '--workers', '0'], /--workers is out of range: must be a positive integer, found 0/],
     [[FIXTURE, '--data', TINY_DATA, '--epochs', '1.5'], /--epochs must be a positive integer/],
     [[FIXTURE, '--data', TINY_DATA, '--bogus'], /unknown flag --bogus/],
     [['/no/such/ablation.ts', '--data', TINY_DATA], /no such file/],

@@ -105,7 +105,7 @@ test('a non-empty run folder without --resume is refused', async () => {
 test('bad flags are usage errors (exit 2) saying what was expected', async () => {
   const r = await runCli(['pretrain', spec, '--batch', 'zero']);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /--batch must be a positive integer, found NaN/);
+  assert.match(r.stderr, /--batch must be a positive integer, found zero/);
   const unknown = await runCli(['pretrain', spec, '--bacth', '3']);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /unknown flag --bacth/);

@@ -23,6 +23,12 @@ test('a string flag without its value is an error naming the value', () => {
   assert.deepEqual(parseArgs(['--out', '--json'], FLAGS), { ok: false, error: 'flag --out needs a value DIR' });
 });
 
+test('a negative number after a string flag is its value, not a flag', () => {
+  assert.deepEqual(parseArgs(['--out', '-1'], FLAGS), { ok: true, positionals: [], flags: { out: '-1' }, help: false });
+  assert.deepEqual(parseArgs(['--out', '-0.5'], FLAGS), { ok: true, positionals: [], flags: { out: '-0.5' }, help: false });
+  assert.deepEqual(parseArgs(['--out', '-x'], FLAGS), { ok: false, error: 'flag --out needs a value DIR' });
+});
+
 test('a boolean flag given a value, or any flag given twice, is an error', () => {
   assert.deepEqual(parseArgs(['--json=yes'], FLAGS), { ok: false, error: 'flag --json takes no value' });
   assert.deepEqual(parseArgs(['--json', '--json'], FLAGS), { ok: false, error: 'flag --json given twice' });
