@@ -201,3 +201,41 @@ export async function knownAnswer(): Promise<string | undefined> {
     tf.dispose([ta, tb, product]);
   }
 }
+
+/** Counts of WebGPU work handed to Dawn since `countDispatches` started. */
+export interface DispatchCount {
+  /** Compute shader dispatches (GPUComputePassEncoder.dispatchWorkgroups). */
+  readonly dispatches: number;
+  /** Command buffer submissions (GPUQueue.submit). */
+  readonly submits: number;
+}
+
+/**
+ * Counts dispatches and submits by wrapping Dawn's prototypes, for benchmarks and tests; call
+ * the returned `stop` to unwrap. Needs `openWebGpu` to have succeeded (Dawn's classes loaded).
+ */
+export function countDispatches(): { readonly read: () => DispatchCount; readonly stop: () => void } {
+  const g = globalThis as unknown as { GPUComputePassEncoder?: { prototype: Record<string, unknown> }; GPUQueue?: { prototype: Record<string, unknown> } };
+  const pass = g.GPUComputePassEncoder?.prototype;
+  const queue = g.GPUQueue?.prototype;
+  if (!pass || !queue) throw new Error('countDispatches needs the WebGPU globals: open the webgpu backend first');
+  let dispatches = 0;
+  let submits = 0;
+  const dispatch = pass['dispatchWorkgroups'] as (...a: unknown[]) => unknown;
+  const submit = queue['submit'] as (...a: unknown[]) => unknown;
+  pass['dispatchWorkgroups'] = function (this: unknown, ...a: unknown[]) {
+    dispatches++;
+    return dispatch.apply(this, a);
+  };
+  queue['submit'] = function (this: unknown, ...a: unknown[]) {
+    submits++;
+    return submit.apply(this, a);
+  };
+  return {
+    read: () => ({ dispatches, submits }),
+    stop: () => {
+      pass['dispatchWorkgroups'] = dispatch;
+      queue['submit'] = submit;
+    },
+  };
+}

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import { openWebGpu, type WebGpuOpening } from '../../runtime/tfjs/webgpu.ts';
 
 /**
@@ -49,4 +50,14 @@ export async function findWebGpu(): Promise<WebGpuOpening> {
 export async function webgpuSkip(): Promise<false | string> {
   const opened = await findWebGpu();
   return opened.ok ? false : `no WebGPU adapter: ${opened.reason}`;
+}
+
+/**
+ * tfjs-webgpu runs an op on the CPU (tfjs-cpu's kernel) when all its inputs are still on the
+ * CPU and each has fewer than 1000 elements (flag WEBGPU_CPU_FORWARD, on by default). The
+ * small tensors of the tests would then test the cpu kernels again; with `true` every op runs
+ * a WebGPU shader. Flags are global to tfjs, and this one is read by webgpu alone.
+ */
+export function gpuKernelsOnly(on: boolean): void {
+  tf.env().set('WEBGPU_CPU_FORWARD', !on);
 }

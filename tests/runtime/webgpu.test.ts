@@ -12,13 +12,13 @@ import { numVisible } from '../../dsl/index.ts';
 import { loadSafetensors, toFloat32, toInt32, type SafetensorsTensor } from '../../runtime/io/index.ts';
 import { lower } from '../../runtime/tfjs/program.ts';
 import { describeTarget, openTarget, TargetError, type Target } from '../../runtime/tfjs/target.ts';
-import { isNullAdapter, knownAnswer } from '../../runtime/tfjs/webgpu.ts';
+import { countDispatches, isNullAdapter, knownAnswer } from '../../runtime/tfjs/webgpu.ts';
 import { AdamW } from '../../runtime/train/adamw.ts';
 import { PARITY_DIR, parityFixtures } from './fixtures.ts';
 import { referenceForward } from './reference/index.ts';
 import { paramTensors, randomInputs, randomParams, relativeError, specOf } from './reference/cases.ts';
 import { CASES, expectedOutputs, quietClsToken } from './reference/model-cases.ts';
-import { webgpuSkip } from './webgpu-env.ts';
+import { gpuKernelsOnly, webgpuSkip } from './webgpu-env.ts';
 
 /**
  * The webgpu backend (Dawn through the npm `webgpu` package) against the same references as
@@ -35,7 +35,18 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const values = (t: SafetensorsTensor) => (t.dtype === 'I64' ? toInt32(t) : toFloat32(t));
 const asTensor = (t: SafetensorsTensor) => tf.tensor(toFloat32(t), [...t.shape]);
-const webgpu = (): Promise<Target> => openTarget('webgpu', { asyncReads: true });
+/**
+ * The webgpu target; `gpuOnly` turns off tfjs-webgpu's CPU forwarding of small ops (see
+ * gpuKernelsOnly), so that every op of these small models runs a WebGPU shader.
+ */
+const webgpu = (gpuOnly = false): Promise<Target> => {
+  gpuKernelsOnly(gpuOnly);
+  return openTarget('webgpu', { asyncReads: true });
+};
+const MODES = [
+  { label: 'webgpu', gpuOnly: false },
+  { label: 'webgpu with every op on the GPU', gpuOnly: true },
+] as const;
 
 test('webgpu runs on a vetted adapter, with native linear and gather lowering and stock fused ops', { skip }, async (t) => {
   const target = await webgpu();
@@ -55,9 +66,9 @@ test('webgpu runs on a vetted adapter, with native linear and gather lowering an
 const fixtures = parityFixtures();
 test('parity fixtures are present', () => assert.ok(fixtures.length > 0, `no fixture under ${PARITY_DIR}`));
 
-for (const fx of fixtures) {
-  test(`${fx.name} on webgpu: loss, pred, latent, mask, ids_restore and gradients match the official code`, { skip }, async (t) => {
-    const target = await webgpu();
+for (const { label, gpuOnly } of MODES) for (const fx of fixtures) {
+  test(`${fx.name} on ${label}: loss, pred, latent, mask, ids_restore and gradients match the official code`, { skip }, async (t) => {
+    const target = await webgpu(gpuOnly);
     const [weights, inputs, expected] = await Promise.all(['weights', 'inputs', 'expected'].map((f) => loadSafetensors(join(fx.dir, `${f}.safetensors`))));
     const want = (name: string) => {
       const w = expected!.tensors.get(name);
@@ -69,7 +80,11 @@ for (const fx of fixtures) {
     const imgs = asTensor(inputs!.tensors.get('imgs')!);
     const noise = asTensor(inputs!.tensors.get('noise')!);
     const before = tf.memory().numTensors;
+    const counter = countDispatches();
     const result = lower(graph, target).lossAndGrads(params, { imgs, noise }, ['pred', 'latent', 'mask', 'ids_restore']);
+    counter.stop();
+    const { dispatches, submits } = counter.read();
+    assert.ok(dispatches > 0, 'the step ran WebGPU shaders');
     let worst = { name: '', err: 0 };
     const close = async (name: string, got: tf.Tensor) => {
       const err = relativeError(await got.data(), want(name));
@@ -88,7 +103,7 @@ for (const fx of fixtures) {
         assert.ok(grad, `no gradient for ${key}`);
         await close(key, grad);
       }
-      t.diagnostic(`worst relative error ${worst.err.toExponential(2)} (${worst.name})`);
+      t.diagnostic(`worst relative error ${worst.err.toExponential(2)} (${worst.name}); ${dispatches} dispatches, ${submits} submits`);
     } finally {
       tf.dispose([result.loss, ...result.grads.values(), ...Object.values(result.outputs)]);
     }
@@ -99,8 +114,8 @@ for (const fx of fixtures) {
 
 for (const c of CASES) {
   for (const kind of c.kinds) {
-    test(`${kind} graph on webgpu, ${c.name}: every output matches the float64 reference`, { skip }, async (t) => {
-      const target = await webgpu();
+    test(`${kind} graph on webgpu with every op on the GPU, ${c.name}: every output matches the float64 reference`, { skip }, async (t) => {
+      const target = await webgpu(true);
       const spec = specOf(c);
       const graph = buildGraph(spec, kind);
       const vals = quietClsToken(randomParams(graph, 11));
