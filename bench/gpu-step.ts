@@ -7,6 +7,7 @@
  *
  *   npx tsx bench/gpu-step.ts --config cifar-small --backend webgpu --batch 64 --steps 5
  *   npx tsx bench/gpu-step.ts --config vit-b16 --backend wasm --batch 8 --steps 2
+ *   npx tsx bench/gpu-step.ts --info     # the WebGPU adapter, its limits, and the automatic choice
  *
  * On webgpu it also counts the dispatches and submits of one step (Dawn's prototypes wrapped)
  * and reports the GPU memory tfjs holds. The first step (shader compilation, buffer pool
@@ -23,7 +24,7 @@ import { initialParams } from '../runtime/init.ts';
 import { Rng } from '../runtime/rng.ts';
 import { lower } from '../runtime/tfjs/program.ts';
 import { BACKENDS, describeTarget, openTarget, type BackendName } from '../runtime/tfjs/target.ts';
-import { countDispatches, type DispatchCount } from '../runtime/tfjs/webgpu.ts';
+import { countDispatches, describeAdapter, isHardware, openWebGpu, type DispatchCount } from '../runtime/tfjs/webgpu.ts';
 import { AdamW } from '../runtime/train/adamw.ts';
 
 const CONFIGS: Readonly<Record<string, MaeSpec>> = { 'cifar-small': cifarSmall, 'vit-b16': maeVitB16, 'mnist-tiny': mnistTiny };
@@ -132,8 +133,28 @@ async function gpuStep(config: string, backend: BackendName, batch: number, step
   }
 }
 
+/** `--info`: what Dawn offers here and what the automatic choice of a forward command takes. */
+async function info(): Promise<void> {
+  const opened = await openWebGpu();
+  if (!opened.ok) {
+    console.log(`webgpu: no adapter: ${opened.reason}`);
+    console.log(`INFO ${JSON.stringify({ ok: false, reason: opened.reason })}`);
+    return;
+  }
+  const target = await openTarget('webgpu', { asyncReads: true });
+  const limits = (tf.backend() as unknown as { device: { limits: Record<string, number> } }).device.limits;
+  const wanted = ['maxBufferSize', 'maxStorageBufferBindingSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupsPerDimension'];
+  const shown = Object.fromEntries(wanted.map((k) => [k, limits[k]]));
+  const auto = await openTarget(undefined, { asyncReads: true });
+  console.log(`webgpu: ${describeAdapter(opened.adapter)}; hardware: ${isHardware(opened.adapter)}`);
+  console.log(`device limits: ${Object.entries(shown).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log(`automatic choice of maec forward: ${describeTarget(auto)}`);
+  console.log(`INFO ${JSON.stringify({ ok: true, adapter: opened.adapter, hardware: isHardware(opened.adapter), limits: shown, target: describeTarget(target), automatic: auto.backend })}`);
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  if (args.includes('--info')) return info();
   const config = flag(args, 'config', 'cifar-small');
   const backend = flag(args, 'backend', 'webgpu') as BackendName;
   if (!BACKENDS.includes(backend)) throw new Error(`unknown backend ${backend}: expected one of ${BACKENDS.join(', ')}`);
