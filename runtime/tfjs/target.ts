@@ -123,8 +123,9 @@ export function assertSyncReadable(target: Pick<Target, 'backend'>, command = 't
 
 /**
  * Activates the requested backend, or the fastest available one when none is requested, and
- * returns the target that lowering uses. Throws with the list of available backends when the
- * requested one cannot run.
+ * returns the target that lowering uses. Throws a TargetError with the list of available
+ * backends when the requested one cannot run, and for webgpu with what is missing (Vulkan
+ * loader, driver) or, without `options.asyncReads`, that the caller cannot run there.
  *
  * @example const target = await openTarget('wasm'); const program = lower(graph, target);
  */
