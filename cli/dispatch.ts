@@ -1,3 +1,4 @@
+import { TargetError } from '../runtime/tfjs/target-error.ts';
 import type { Command } from './command.ts';
 import { describeFsError, isFsError } from '../runtime/io/index.ts';
 import { EXIT, type ExitCode } from './exit.ts';
@@ -28,8 +29,9 @@ export function topHelp(commands: readonly Command[]): string {
 
 /**
  * Runs the command named by argv[0] from the table. No command, or `--help`, prints the
- * top-level help; an unknown command is a usage error (exit 2); an exception a command did
- * not turn into a message exits 1 with its stack.
+ * top-level help; an unknown command is a usage error (exit 2); a TargetError (a backend that
+ * cannot run here or cannot run this command) exits 1 with its message; any other exception a
+ * command did not turn into a message exits 1 with its stack.
  *
  * Example: `dispatch(['compile', 'models/mae-vit-b16.ts'], COMMANDS, io)`.
  */
@@ -50,6 +52,10 @@ export async function dispatch(argv: readonly string[], commands: readonly Comma
     // A full or read-only disk is the user's to fix: say which file, without a stack.
     if (isFsError(e)) {
       io.err(`maec ${name}: ${describeFsError(e)}\n`);
+      return EXIT.modelError;
+    }
+    if (e instanceof TargetError) {
+      io.err(`maec ${name}: ${e.message}\n`);
       return EXIT.modelError;
     }
     // Commands report what the user can fix themselves; anything else is a bug, shown with its stack.

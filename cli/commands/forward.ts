@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { resolve } from 'node:path';
 import { buildGraph } from '../../compiler/build/mae.ts';
 import type { Graph } from '../../compiler/ir/types.ts';
-import { BACKENDS, describeTarget, openTarget, type BackendName } from '../../runtime/tfjs/target.ts';
+import { BACKENDS, describeTarget, openTarget, TargetError, type BackendName, type Target } from '../../runtime/tfjs/target.ts';
 import { initialValue } from '../../runtime/init.ts';
 import { FLOAT_DTYPES, loadSafetensors, nonFiniteProblem, saveSafetensors, toFloat32, type SafetensorsFile, type TensorToWrite } from '../../runtime/io/index.ts';
 import { Rng } from '../../runtime/rng.ts';
@@ -23,7 +23,7 @@ const FLAGS = {
   inputs: { kind: 'string', value: 'I.safetensors', help: 'imgs [N,C,H,W] float32 and optionally noise [N,L] (required)' },
   out: { kind: 'string', value: 'O.safetensors', help: 'where to write the results, atomically (required)' },
   grads: { kind: 'boolean', help: 'also write grad.<name> for every trainable parameter' },
-  backend: { kind: 'string', value: 'NAME', help: `tensorflow, wasm or cpu (default: the fastest available)` },
+  backend: { kind: 'string', value: 'NAME', help: `webgpu, tensorflow, wasm or cpu (default: the fastest available; webgpu only on a hardware GPU)` },
   export: { kind: 'string', value: 'NAME', help: 'which spec, when the model file exports several' },
   seed: { kind: 'string', value: 'S', help: 'seed of the masking noise when the inputs hold none (default 0)' },
 } as const;
@@ -126,7 +126,14 @@ export const forwardCommand: Command = {
     const badWeight = nonFiniteWeight(graph, weights, displayPath(weightsPath, io.cwd));
     if (badWeight !== undefined) return fail(io, badWeight);
 
-    const target = await openTarget(backendArg);
+    // Every result is read back with `await data()`, so forward can run on webgpu.
+    let target: Target;
+    try {
+      target = await openTarget(backendArg, { asyncReads: true });
+    } catch (e) {
+      if (e instanceof TargetError) return fail(io, e.message);
+      throw e;
+    }
     io.err(`backend ${describeTarget(target)}\n`);
     const { channels: c, imageSize: s, numPatches: l } = graph.meta;
     const imgsT = inputs.tensors.get('imgs');
@@ -149,18 +156,22 @@ export const forwardCommand: Command = {
           return { loss: o['loss']!, grads: new Map<string, tf.Tensor>(), outputs: o };
         })();
     const out = new Map<string, TensorToWrite>();
-      const put = (name: string, t: tf.Tensor) =>
-      out.set(name, t.dtype === 'int32' ? { shape: t.shape, data: Int32Array.from(t.dataSync()) } : { shape: t.shape, data: Float32Array.from(t.dataSync()) });
-    put('loss', result.loss);
-    for (const name of names) put(name, result.outputs[name]!);
-    put('noise', noise);
-    for (const [name, g] of result.grads) put(`grad.${name}`, g);
+    // Awaited reads: on webgpu a synchronous read of GPU data throws in Node.
+    const put = async (name: string, t: tf.Tensor) => {
+      const data = await t.data();
+      out.set(name, t.dtype === 'int32' ? { shape: t.shape, data: Int32Array.from(data) } : { shape: t.shape, data: Float32Array.from(data) });
+    };
+    await put('loss', result.loss);
+    for (const name of names) await put(name, result.outputs[name]!);
+    await put('noise', noise);
+    for (const [name, g] of result.grads) await put(`grad.${name}`, g);
+    const loss = (out.get('loss')!.data as Float32Array)[0]!;
     try {
       await saveSafetensors(outPath, out, { producer: 'maec forward', backend: target.backend });
     } catch (e) {
       return fail(io, (e as Error).message);
     }
-    io.out(`loss ${result.loss.dataSync()[0]!.toPrecision(8)}; wrote ${out.size} tensors to ${displayPath(outPath, io.cwd)}\n`);
+    io.out(`loss ${loss.toPrecision(8)}; wrote ${out.size} tensors to ${displayPath(outPath, io.cwd)}\n`);
     tf.dispose([imgs, noise, result.loss, ...Object.values(result.outputs), ...result.grads.values(), ...params.values()]);
     return EXIT.ok;
   },

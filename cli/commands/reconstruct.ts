@@ -28,7 +28,7 @@ const FLAGS = {
   mask: { kind: 'string', value: 'R', help: 'mask ratio to reconstruct with (default: the run\'s own)' },
   out: { kind: 'string', value: 'FILE', help: 'the .png file to write, atomically (default reconstruction.png)' },
   seed: { kind: 'string', value: 'S', help: 'seed of the random masks (default 0)' },
-  backend: { kind: 'string', value: 'NAME', help: 'tensorflow, wasm or cpu (default: the fastest available)' },
+  backend: { kind: 'string', value: 'NAME', help: 'tensorflow, wasm or cpu (default: the fastest available; webgpu not yet: reconstruct reads results synchronously)' },
 } as const;
 
 const HELP = `usage: maec reconstruct <run dir | checkpoint.safetensors> <image files...> [--mask R] [--out FILE]

@@ -40,7 +40,13 @@ const CPU: LoweringPolicy = WASM;
 // libtensorflow has fast transposed matmuls and a gather gradient.
 const TENSORFLOW: LoweringPolicy = { linear: 'native', gather: 'native', slice: 'split', broadcast: 'addZeros', maxTransposeRank: 4 };
 
-export const POLICIES: Readonly<Record<BackendName, LoweringPolicy>> = Object.freeze({ wasm: WASM, cpu: CPU, tensorflow: TENSORFLOW });
+// tfjs-webgpu's matmul shader takes transposeA/transposeB and batches natively, and it has
+// UnsortedSegmentSum, so tf.gather's own gradient runs (tests/runtime/webgpu.test.ts checks
+// both against the official code's gradients). maec's gathers are 1-D (flat indices), the case
+// whose gradient needs no chained ops.
+const WEBGPU: LoweringPolicy = TENSORFLOW;
+
+export const POLICIES: Readonly<Record<BackendName, LoweringPolicy>> = Object.freeze({ wasm: WASM, cpu: CPU, tensorflow: TENSORFLOW, webgpu: WEBGPU });
 
 /** The lowering policy for a backend; on wasm it depends on whether maec's matmul kernels are installed. */
 export function policyFor(backend: string, maecKernels = false): LoweringPolicy {

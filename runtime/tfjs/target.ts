@@ -5,18 +5,26 @@ import { registerGradients } from './gradients.ts';
 import { fusedKernelNames, installKernels, installedKernels, uninstallKernels, type InstallOptions } from './kernels/index.ts';
 import { STOCK_OPS, WASM_KERNEL_OPS, type OpImpls } from './ops/impls.ts';
 import { policyFor, type LoweringPolicy } from './lowering-policy.ts';
+import { TargetError } from './target-error.ts';
+import { describeAdapter, isHardware, knownAnswer, mayHaveAdapter, openWebGpu, webGpuOpened, type AdapterInfo } from './webgpu.ts';
+
+export { TargetError } from './target-error.ts';
+export type { AdapterInfo } from './webgpu.ts';
 
 registerGradients();
 
 /**
  * The tfjs backends maec runs on, fastest first:
+ * - webgpu: @tensorflow/tfjs-backend-webgpu on Dawn (npm `webgpu`; runtime/tfjs/webgpu.ts),
+ *   chosen automatically only on a hardware GPU and only by commands that read results
+ *   asynchronously (`TargetOptions.asyncReads`); a CPU adapter (lavapipe) only on request;
  * - tensorflow: libtensorflow through @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node, when
  *   one of them is installed (optional: their install downloads a native library);
  * - wasm: @tensorflow/tfjs-backend-wasm with SIMD (XNNPACK), the default on CPU;
  * - cpu: pure JavaScript, ~30x slower, the reference.
  */
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
-export const BACKENDS: readonly BackendName[] = Object.freeze(['tensorflow', 'wasm', 'cpu']);
+export type BackendName = 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
+export const BACKENDS: readonly BackendName[] = Object.freeze(['webgpu', 'tensorflow', 'wasm', 'cpu']);
 
 /**
  * Where a command's programs run, made once per command by `openTarget` and passed down to
@@ -28,12 +36,14 @@ export interface Target {
   readonly backend: BackendName;
   /** Why this backend was taken, for the CLI to print. */
   readonly reason: string;
-  /** On wasm: whether maec's SIMD kernels replaced the stock ones, and if not why. */
+  /** On wasm: whether maec's SIMD kernels replaced the stock ones, and if not why; on webgpu: the adapter. */
   readonly kernels?: string;
   readonly policy: LoweringPolicy;
   readonly ops: OpImpls;
   /** The kernels maec registered into tfjs for this target (empty: stock tfjs). */
   readonly installed: readonly string[];
+  /** On webgpu: the adapter tfjs runs on. */
+  readonly adapter?: AdapterInfo;
 }
 
 export interface TargetOptions {
@@ -42,6 +52,13 @@ export interface TargetOptions {
    * or the install options (benchmarks compare kernel subsets).
    */
   readonly kernels?: boolean | InstallOptions;
+  /**
+   * Whether the caller reads results only with `await t.data()` / `t.array()`. On webgpu in
+   * Node, `dataSync()` / `arraySync()` of a tensor computed on the GPU throws (tfjs reads back
+   * synchronously through an OffscreenCanvas, which Node lacks). Without it (the default) the
+   * automatic choice never takes webgpu and `openTarget('webgpu')` throws a TargetError.
+   */
+  readonly asyncReads?: boolean;
 }
 
 let nativeLoad: Promise<string | undefined> | undefined;
@@ -62,23 +79,77 @@ function loadNative(): Promise<string | undefined> {
   return nativeLoad;
 }
 
-/** Whether `name` can run here. */
+/** Whether `name` can run here (for webgpu: any adapter but Dawn's null one, a CPU one included). */
 export async function isAvailable(name: BackendName): Promise<boolean> {
   if (name === 'tensorflow') return (await loadNative()) !== undefined;
+  if (name === 'webgpu') return (await openWebGpu()).ok;
   return tf.findBackendFactory(name) !== undefined;
+}
+
+let webgpuChecked: Promise<string | undefined> | undefined;
+
+/**
+ * Activates webgpu and checks once per process that it computes (see `knownAnswer`); throws a
+ * TargetError saying what is missing when it cannot run.
+ */
+async function activateWebGpu(): Promise<AdapterInfo> {
+  const opened = await openWebGpu();
+  if (!opened.ok) throw new TargetError(`the webgpu backend cannot run here: ${opened.reason}`);
+  let ok = false;
+  try {
+    ok = await tf.setBackend('webgpu');
+  } catch {
+    // tfjs logs why the factory failed; the message below says what to check.
+  }
+  if (!ok) throw new TargetError(`the webgpu backend did not initialise on the adapter ${describeAdapter(opened.adapter)}`);
+  await tf.ready();
+  webgpuChecked ??= knownAnswer();
+  const wrong = await webgpuChecked;
+  if (wrong !== undefined) throw new TargetError(`the webgpu adapter ${describeAdapter(opened.adapter)} computes wrong results (${wrong}); refused`);
+  return opened.adapter;
+}
+
+/**
+ * Throws a TargetError when `target` cannot serve a command that reads results synchronously
+ * (`dataSync`, `arraySync`): on webgpu in Node those reads throw for data on the GPU. openTarget
+ * calls it unless the caller passes `asyncReads: true`; `command` names the caller in the message.
+ */
+export function assertSyncReadable(target: Pick<Target, 'backend'>, command = 'this command'): void {
+  if (target.backend === 'webgpu')
+    throw new TargetError(
+      `${command} cannot run on webgpu yet: it reads results synchronously, which the WebGPU backend cannot do in Node; use --backend wasm (or cpu, tensorflow). maec forward runs on webgpu`,
+    );
 }
 
 /**
  * Activates the requested backend, or the fastest available one when none is requested, and
- * returns the target that lowering uses. Throws with the list of available backends when the
- * requested one cannot run.
+ * returns the target that lowering uses. Throws a TargetError with the list of available
+ * backends when the requested one cannot run, and for webgpu with what is missing (Vulkan
+ * loader, driver) or, without `options.asyncReads`, that the caller cannot run there.
  *
  * @example const target = await openTarget('wasm'); const program = lower(graph, target);
  */
 export async function openTarget(requested?: BackendName, options: TargetOptions = {}): Promise<Target> {
   if (requested !== undefined && !BACKENDS.includes(requested))
-    throw new Error(`unknown backend "${String(requested)}": expected one of ${BACKENDS.join(', ')}`);
-  const candidates = requested ? [requested] : BACKENDS;
+    throw new TargetError(`unknown backend "${String(requested)}": expected one of ${BACKENDS.join(', ')}`);
+  if (requested === 'webgpu') {
+    if (!options.asyncReads) assertSyncReadable({ backend: 'webgpu' });
+    const adapter = await activateWebGpu();
+    return { backend: 'webgpu', reason: 'requested with --backend webgpu', kernels: `adapter ${describeAdapter(adapter)}`, adapter, policy: policyFor('webgpu'), ops: STOCK_OPS, installed: [] };
+  }
+  const skipped: string[] = [];
+  if (requested === undefined && options.asyncReads && mayHaveAdapter()) {
+    const opened = await openWebGpu();
+    if (opened.ok && isHardware(opened.adapter)) {
+      try {
+        const adapter = await activateWebGpu();
+        return { backend: 'webgpu', reason: 'fastest available (a hardware GPU adapter)', kernels: `adapter ${describeAdapter(adapter)}`, adapter, policy: policyFor('webgpu'), ops: STOCK_OPS, installed: [] };
+      } catch (e) {
+        skipped.push(`webgpu: ${(e as Error).message}`);
+      }
+    } else if (opened.ok) skipped.push(`the only WebGPU adapter is a CPU one (${describeAdapter(opened.adapter)}): --backend webgpu takes it`);
+  }
+  const candidates = requested ? [requested] : BACKENDS.filter((b) => b !== 'webgpu');
   for (const name of candidates) {
     if (!(await isAvailable(name))) continue;
     if (!(await tf.setBackend(name))) continue;
@@ -92,12 +163,15 @@ export async function openTarget(requested?: BackendName, options: TargetOptions
         : name === 'wasm'
           ? 'fastest available (no @tensorflow/tfjs-node(-gpu) installed)'
           : 'the only backend that initialised';
-    if (name !== 'wasm') return { backend: name, reason, policy: policyFor(name), ops: STOCK_OPS, installed: [] };
-    return { backend: name, reason, ...(await wasmKernels(options.kernels ?? true)) };
+    const why = skipped.length > 0 ? `${reason}; ${skipped.join('; ')}` : reason;
+    if (name !== 'wasm') return { backend: name, reason: why, policy: policyFor(name), ops: STOCK_OPS, installed: [] };
+    return { backend: name, reason: why, ...(await wasmKernels(options.kernels ?? true)) };
   }
   const available: string[] = [];
-  for (const name of BACKENDS) if (await isAvailable(name)) available.push(name);
-  throw new Error(`backend "${requested}" is not available here; available: ${available.join(', ')}`);
+  // webgpu is listed only when this process has already found an adapter: probing it here
+  // would load Dawn (and print Vulkan's warnings) to explain a failure of another backend.
+  for (const name of BACKENDS) if (name === 'webgpu' ? webGpuOpened()?.ok === true : await isAvailable(name)) available.push(name);
+  throw new TargetError(`backend "${requested}" is not available here; available: ${available.join(', ')}`);
 }
 
 /**
@@ -119,7 +193,10 @@ async function wasmKernels(kernels: boolean | InstallOptions): Promise<Pick<Targ
   };
 }
 
-/** The start-up line's text: `wasm: fastest available (...); maec SIMD kernels (...)`. */
+/**
+ * The start-up line's text: `wasm: fastest available (...); maec SIMD kernels (...)`, or
+ * `webgpu: requested with --backend webgpu; adapter mesa software, llvmpipe: ... (fallback adapter)`.
+ */
 export function describeTarget(target: Target): string {
   return `${target.backend}: ${target.reason}${target.kernels ? `; ${target.kernels}` : ''}`;
 }

@@ -11,13 +11,23 @@ import { buildGraph } from '../../compiler/build/mae.ts';
 import { numVisible } from '../../dsl/index.ts';
 import { Rng } from '../../runtime/rng.ts';
 import { specOf } from './reference/cases.ts';
+import { gpuKernelsOnly, webgpuSkip } from './webgpu-env.ts';
 
 /**
  * Random masking (MAE-SPEC step 2) as the lowered ops compute it, for random batch sizes N,
  * patch counts L and mask ratios r, with K = floor(L (1 - r)). Noise rows hold distinct float32
- * values in [0, 1) (ties have no defined order in the official code either).
+ * values in [0, 1) (ties have no defined order in the official code either). Every read is
+ * awaited, so the same properties run on webgpu (skipped with the reason when there is no
+ * adapter; see tests/runtime/webgpu-env.ts).
  */
-const BACKENDS: readonly BackendName[] = ['cpu', 'wasm'];
+const BACKENDS: readonly BackendName[] = ['cpu', 'wasm', 'webgpu'];
+const webgpuSkipped = await webgpuSkip();
+const skipOn = (backend: BackendName) => ({ skip: backend === 'webgpu' ? webgpuSkipped : false });
+// On webgpu every op runs a shader: these small tensors would otherwise run tfjs-cpu's kernels.
+const open = async (backend: BackendName) => {
+  if (backend === 'webgpu') gpuKernelsOnly(true);
+  return openTarget(backend, { asyncReads: true });
+};
 const RUNS = 40;
 
 /** K as the official code computes it, `int(L * (1 - mask_ratio))`, checked against dsl's numVisible. */
@@ -36,26 +46,33 @@ const maskingCase = fc
   .record({ n: fc.integer({ min: 1, max: 4 }), l: fc.integer({ min: 1, max: 40 }) })
   .chain(({ n, l }) => fc.record({ l: fc.constant(l), rows: fc.array(noiseRow(l), { minLength: n, maxLength: n }), ratio: fc.double({ min: 0.01, max: 0.99, noNaN: true }) }));
 
-/** The rows of an [N, L] tensor as arrays. */
-function rows(t: tf.Tensor): number[][] {
-  return t.arraySync() as number[][];
+/** The rows of [N, L] tensors as arrays, read with an awaited read; the tensors are disposed. */
+async function rows<K extends string>(ts: Record<K, tf.Tensor>): Promise<Record<K, number[][]>> {
+  try {
+    const entries = await Promise.all(Object.entries<tf.Tensor>(ts).map(async ([k, t]) => [k, (await t.array()) as number[][]] as const));
+    return Object.fromEntries(entries) as Record<K, number[][]>;
+  } finally {
+    tf.dispose(Object.values<tf.Tensor>(ts));
+  }
 }
 
 /** ids_shuffle, ids_restore and mask of noise rows, through the masking ops. */
-function masking(noiseRows: number[][], keep: number): { shuffle: number[][]; restore: number[][]; mask: number[][] } {
-  return tf.tidy(() => {
-    const shuffle = argsort(tf.tensor2d(noiseRows));
-    const restore = argsort(shuffle);
-    return { shuffle: rows(shuffle), restore: rows(restore), mask: rows(maskFromRestore(restore, keep)) };
-  });
+function masking(noiseRows: number[][], keep: number): Promise<{ shuffle: number[][]; restore: number[][]; mask: number[][] }> {
+  return rows(
+    tf.tidy(() => {
+      const shuffle = argsort(tf.tensor2d(noiseRows));
+      const restore = argsort(shuffle);
+      return { shuffle, restore, mask: maskFromRestore(restore, keep) };
+    }),
+  );
 }
 
 for (const backend of BACKENDS) {
-  test(`on ${backend}, ids_shuffle lists each row's patches by ascending noise`, async () => {
-    await openTarget(backend);
-    fc.assert(
-      fc.property(maskingCase, ({ l, rows: noise }) => {
-        const { shuffle } = masking(noise, 0);
+  test(`on ${backend}, ids_shuffle lists each row's patches by ascending noise`, skipOn(backend), async () => {
+    await open(backend);
+    await fc.assert(
+      fc.asyncProperty(maskingCase, async ({ l, rows: noise }) => {
+        const { shuffle } = await masking(noise, 0);
         shuffle.forEach((ids, n) => {
           assert.deepEqual([...ids].sort((a, b) => a - b), Array.from({ length: l }, (_, i) => i), 'a permutation of 0..L-1');
           for (let k = 1; k < l; k++) assert.ok(noise[n]![ids[k - 1]!]! < noise[n]![ids[k]!]!, `row ${n}: ascending at ${k}`);
@@ -65,11 +82,11 @@ for (const backend of BACKENDS) {
     );
   });
 
-  test(`on ${backend}, ids_restore is the inverse permutation of ids_shuffle`, async () => {
-    await openTarget(backend);
-    fc.assert(
-      fc.property(maskingCase, ({ l, rows: noise }) => {
-        const { shuffle, restore } = masking(noise, 0);
+  test(`on ${backend}, ids_restore is the inverse permutation of ids_shuffle`, skipOn(backend), async () => {
+    await open(backend);
+    await fc.assert(
+      fc.asyncProperty(maskingCase, async ({ l, rows: noise }) => {
+        const { shuffle, restore } = await masking(noise, 0);
         shuffle.forEach((ids, n) => {
           for (let k = 0; k < l; k++) assert.equal(restore[n]![ids[k]!], k);
           for (let i = 0; i < l; i++) assert.equal(ids[restore[n]![i]!], i);
@@ -79,12 +96,12 @@ for (const backend of BACKENDS) {
     );
   });
 
-  test(`on ${backend}, each mask row removes exactly L - K patches and keeps the K with the smallest noise`, async () => {
-    await openTarget(backend);
-    fc.assert(
-      fc.property(maskingCase, ({ l, rows: noise, ratio }) => {
+  test(`on ${backend}, each mask row removes exactly L - K patches and keeps the K with the smallest noise`, skipOn(backend), async () => {
+    await open(backend);
+    await fc.assert(
+      fc.asyncProperty(maskingCase, async ({ l, rows: noise, ratio }) => {
         const keep = keptCount(l, ratio);
-        const { mask } = masking(noise, keep);
+        const { mask } = await masking(noise, keep);
         mask.forEach((m, n) => {
           assert.ok(
             m.every((v) => v === 0 || v === 1),
@@ -100,18 +117,21 @@ for (const backend of BACKENDS) {
     );
   });
 
-  test(`on ${backend}, gathering tokens with ids_shuffle and then ids_restore gives back the original tokens`, async () => {
-    const { policy } = await openTarget(backend);
-    fc.assert(
-      fc.property(maskingCase, fc.integer({ min: 1, max: 5 }), fc.integer(), ({ l, rows: noise }, d, seed) => {
+  test(`on ${backend}, gathering tokens with ids_shuffle and then ids_restore gives back the original tokens`, skipOn(backend), async () => {
+    const { policy } = await open(backend);
+    await fc.assert(
+      fc.asyncProperty(maskingCase, fc.integer({ min: 1, max: 5 }), fc.integer(), async ({ l, rows: noise }, d, seed) => {
         const rng = Rng.fromSeed(seed);
         const x = Float32Array.from({ length: noise.length * l * d }, () => rng.normal());
-        const [shuffledRow0, restored] = tf.tidy(() => {
+        const [shuffledT, restoredT] = tf.tidy(() => {
           const tokens = tf.tensor3d(x, [noise.length, l, d]); // [N, L, D]
           const shuffle = argsort(tf.tensor2d(noise));
           const shuffled = gatherTokens(policy, tokens, shuffle); // [N, L, D]
-          return [shuffled.arraySync() as number[][][], gatherTokens(policy, shuffled, argsort(shuffle)).dataSync()];
+          return [shuffled, gatherTokens(policy, shuffled, argsort(shuffle))];
         });
+        const shuffledRow0 = (await shuffledT.array()) as number[][][];
+        const restored = await restoredT.data();
+        tf.dispose([shuffledT, restoredT]);
         assert.deepEqual(Array.from(restored), Array.from(x), 'unshuffle(shuffle(x)) = x');
         // The first shuffled token of row 0 is the one with the smallest noise.
         const smallest = noise[0]!.indexOf(Math.min(...noise[0]!));
@@ -121,8 +141,8 @@ for (const backend of BACKENDS) {
     );
   });
 
-  test(`on ${backend}, the pretrain program's mask and ids_restore keep the K = floor(L (1 - r)) lowest-noise patches`, async () => {
-    const target = await openTarget(backend);
+  test(`on ${backend}, the pretrain program's mask and ids_restore keep the K = floor(L (1 - r)) lowest-noise patches`, skipOn(backend), async () => {
+    const target = await open(backend);
     const grid = fc.record({ g: fc.integer({ min: 2, max: 6 }), patch: fc.integer({ min: 1, max: 3 }), n: fc.integer({ min: 1, max: 3 }) });
     // The builder rejects K = 0 (an encoder with no patch to see), so cases keep at least one.
     const programCase = grid
@@ -130,19 +150,21 @@ for (const backend of BACKENDS) {
         fc.record({ g: fc.constant(g), patch: fc.constant(patch), rows: fc.array(noiseRow(g * g), { minLength: n, maxLength: n }), ratio: fc.double({ min: 0.05, max: 0.95, noNaN: true }) }),
       )
       .filter(({ g, ratio }) => Math.floor(g * g * (1 - ratio)) >= 1);
-    fc.assert(
-      fc.property(programCase, ({ g, patch, rows: noise, ratio }) => {
+    await fc.assert(
+      fc.asyncProperty(programCase, async ({ g, patch, rows: noise, ratio }) => {
         const c = { name: '', size: g * patch, channels: 1, patch, width: 4, depth: 1, heads: 1, mlpRatio: 1, decoderWidth: 4, decoderDepth: 1, decoderHeads: 1, ratio, normPixLoss: false, eps: 1e-6, n: noise.length };
         const graph = buildGraph(specOf(c), 'pretrain');
         const L = g * g;
         const keep = keptCount(L, ratio);
         assert.equal(graph.meta.numVisible, keep);
-        const { mask, restore } = tf.tidy(() => {
-          const inputs = { imgs: tf.zeros([c.n, 1, c.size, c.size]), noise: tf.tensor2d(noise) };
-          // mask and ids_restore depend on the noise only, so no parameters are needed.
-          const out = lower(graph, target).run(new Map(), inputs, ['mask', 'ids_restore']);
-          return { mask: rows(out['mask']!), restore: rows(out['ids_restore']!) };
-        });
+        const { mask, restore } = await rows(
+          tf.tidy(() => {
+            const inputs = { imgs: tf.zeros([c.n, 1, c.size, c.size]), noise: tf.tensor2d(noise) };
+            // mask and ids_restore depend on the noise only, so no parameters are needed.
+            const out = lower(graph, target).run(new Map(), inputs, ['mask', 'ids_restore']);
+            return { mask: out['mask']!, restore: out['ids_restore']! };
+          }),
+        );
         noise.forEach((row, n) => {
           const rank = row.map((v) => row.filter((u) => u < v).length); // position of each patch in ascending noise order
           assert.deepEqual(restore[n], rank, `row ${n}: ids_restore[l] is the rank of noise[l]`);

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { openTarget, type BackendName } from '../../runtime/tfjs/target.ts';
 import { buildGraph } from '../../compiler/build/mae.ts';
-import type { ReferenceKind } from './reference/mae.ts';
 import { lower } from '../../runtime/tfjs/program.ts';
 import { sincos2dTable } from '../../runtime/position.ts';
 import { loadSafetensors, toFloat32, toInt32 } from '../../runtime/io/index.ts';
 import { numVisible } from '../../dsl/index.ts';
-import { erf, referenceForward, sincosTable, stack, type ReferenceOutputs } from './reference/index.ts';
-import { paramTensors, randomInputs, randomParams, relativeError, specOf, type ModelCase } from './reference/cases.ts';
+import { erf, referenceForward, sincosTable, stack } from './reference/index.ts';
+import { paramTensors, randomInputs, randomParams, relativeError, specOf } from './reference/cases.ts';
+import { CASES, expectedOutputs, quietClsToken } from './reference/model-cases.ts';
 import { parityFixtures } from './fixtures.ts';
 
 /**
@@ -21,41 +21,9 @@ import { parityFixtures } from './fixtures.ts';
  * first checked against the official PyTorch numbers.
  */
 
-/** float32 against float64: 1e-4 of the tensor's largest absolute value. */
 // float32 against the float64 reference: measured at most about 4e-7 relative; 1e-5 fails a real loss of precision.
 const TOLERANCE = 1e-5;
 const BACKENDS: readonly BackendName[] = ['cpu', 'wasm'];
-
-const base = { depth: 1, heads: 2, mlpRatio: 4, decoderDepth: 1, decoderHeads: 2, eps: 1e-6, n: 2 };
-const CASES: readonly (ModelCase & { readonly kinds: readonly ReferenceKind[] })[] = [
-  // L = 16, K = 4.
-  { ...base, name: 'grey 28x28 patch 7, ratio 0.75, normPixLoss', size: 28, channels: 1, patch: 7, width: 16, depth: 2, decoderWidth: 8, decoderHeads: 1, ratio: 0.75, normPixLoss: true, kinds: ['pretrain', 'symmetric', 'encoder'] },
-  // L = 49, 49 * 0.4 = 19.6 -> K = 19.
-  { ...base, name: 'grey 28x28 patch 4, ratio 0.6, eps 1e-5, mlpRatio 2, 1 and 4 heads', size: 28, channels: 1, patch: 4, width: 8, heads: 1, mlpRatio: 2, decoderWidth: 12, decoderDepth: 2, decoderHeads: 4, ratio: 0.6, normPixLoss: false, eps: 1e-5, kinds: ['pretrain', 'encoder'] },
-  // L = 16, 16 * 0.1 = 1.6 -> K = 1.
-  { ...base, name: 'RGB 32x32 patch 8, ratio 0.9, normPixLoss, eps 1e-5, mlpRatio 2, 4 heads', size: 32, channels: 3, patch: 8, width: 16, heads: 4, mlpRatio: 2, decoderWidth: 16, ratio: 0.9, normPixLoss: true, eps: 1e-5, n: 3, kinds: ['pretrain', 'symmetric'] },
-  // L = 16, K = 8.
-  { ...base, name: '2-channel 16x16 patch 4, ratio 0.5, 2 blocks each side', size: 16, channels: 2, patch: 4, width: 12, depth: 2, decoderWidth: 8, decoderDepth: 2, ratio: 0.5, normPixLoss: false, kinds: ['pretrain', 'symmetric', 'encoder'] },
-];
-
-/**
- * cls_token scaled to std ~0.005. Its row enters the first LayerNorm with a variance of about
- * 2.5e-5 (row 0 of the position table is zeros), comparable to eps, so a LayerNorm that
- * ignored or mixed up eps would change the latent far beyond the tolerance; with O(1) rows
- * alone eps moves outputs by only ~eps/2.
- */
-function quietClsToken(values: Map<string, Float32Array>): Map<string, Float32Array> {
-  const cls = values.get('cls_token')!;
-  values.set('cls_token', cls.map((v) => v * 0.01));
-  return values;
-}
-
-/** Graph outputs and the reference values they must match. */
-function expectedOutputs(kind: ReferenceKind, ref: ReferenceOutputs): Record<string, Float64Array> {
-  const shared = { latent: stack(ref.latent), patch_embed: stack(ref.patchEmbed) };
-  if (kind === 'encoder') return shared;
-  return { ...shared, pred: stack(ref.pred!), target: stack(ref.target!), loss: Float64Array.of(ref.loss!) };
-}
 
 test('the reference erf matches tabulated values to 1e-15', () => {
   const table: [number, number][] = [

@@ -45,3 +45,11 @@ test('an exception a command did not turn into a message exits 1 with the comman
   assert.equal(await dispatch(['probe'], throwing, io), 1);
   assert.match(io.stderr.join(''), /^maec probe: unexpected error: Error: kernel exploded\n\s+at /);
 });
+
+test('a TargetError (a backend that cannot run here or cannot run the command) exits 1 with its message and no stack', async () => {
+  const { TargetError } = await import('../../../runtime/tfjs/target-error.ts');
+  const throwing: readonly Command[] = [{ name: 'probe', summary: 's', help: 'h', run: async () => { throw new TargetError('probe cannot run on webgpu yet'); } }];
+  const io = bufferIo('/');
+  assert.equal(await dispatch(['probe'], throwing, io), 1);
+  assert.equal(io.stderr.join(''), 'maec probe: probe cannot run on webgpu yet\n');
+});
