@@ -76,7 +76,7 @@ async function checked<T>(device: Device | undefined, f: () => Promise<T>): Prom
 async function gpuStep(config: string, backend: BackendName, batch: number, steps: number): Promise<GpuStepResult> {
   const spec = CONFIGS[config];
   if (!spec) throw new Error(`unknown config ${config}: expected one of ${Object.keys(CONFIGS).join(', ')}`);
-  const target = await openTarget(backend, { asyncReads: true });
+  const target = await openTarget(backend);
   const graph = buildGraph(spec, 'pretrain');
   const rng = Rng.fromSeed(0);
   const init = initialParams(graph.params, rng);
@@ -141,11 +141,11 @@ async function info(): Promise<void> {
     console.log(`INFO ${JSON.stringify({ ok: false, reason: opened.reason })}`);
     return;
   }
-  const target = await openTarget('webgpu', { asyncReads: true });
+  const target = await openTarget('webgpu');
   const limits = (tf.backend() as unknown as { device: { limits: Record<string, number> } }).device.limits;
   const wanted = ['maxBufferSize', 'maxStorageBufferBindingSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupsPerDimension'];
   const shown = Object.fromEntries(wanted.map((k) => [k, limits[k]]));
-  const auto = await openTarget(undefined, { asyncReads: true });
+  const auto = await openTarget(undefined);
   console.log(`webgpu: ${describeAdapter(opened.adapter)}; hardware: ${isHardware(opened.adapter)}`);
   console.log(`device limits: ${Object.entries(shown).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   console.log(`automatic choice of maec forward: ${describeTarget(auto)}`);

@@ -1,3 +1,4 @@
+import { BACKEND_FLAG } from '../backend-flag.ts';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildClassifier, FINETUNE_CLASSIFIER } from '../../compiler/build/classifier.ts';
@@ -43,7 +44,7 @@ const FLAGS = {
   'checkpoint-every': { kind: 'string', value: 'N', help: `also checkpoint every N optimizer steps, 0 = epoch ends only (default ${FINETUNE_CHECKPOINT_EVERY})` },
   steps: { kind: 'string', value: 'N', help: 'stop after N optimizer steps in this invocation, with a checkpoint (continue with --resume)' },
   export: { kind: 'string', value: 'NAME', help: 'with --scratch: which spec, when the model file exports several' },
-  backend: { kind: 'string', value: 'NAME', help: 'tensorflow, wasm or cpu (default: the fastest available)' },
+  backend: BACKEND_FLAG,
 } as const;
 
 const HELP = `usage: maec finetune <run dir | checkpoint.safetensors> --data SRC [--blocks K] [flags]

@@ -1,3 +1,4 @@
+import { BACKEND_FLAG } from '../backend-flag.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import { resolve } from 'node:path';
 import { buildGraph } from '../../compiler/build/mae.ts';
@@ -23,7 +24,7 @@ const FLAGS = {
   inputs: { kind: 'string', value: 'I.safetensors', help: 'imgs [N,C,H,W] float32 and optionally noise [N,L] (required)' },
   out: { kind: 'string', value: 'O.safetensors', help: 'where to write the results, atomically (required)' },
   grads: { kind: 'boolean', help: 'also write grad.<name> for every trainable parameter' },
-  backend: { kind: 'string', value: 'NAME', help: `webgpu, tensorflow, wasm or cpu (default: the fastest available; webgpu only on a hardware GPU)` },
+  backend: BACKEND_FLAG,
   export: { kind: 'string', value: 'NAME', help: 'which spec, when the model file exports several' },
   seed: { kind: 'string', value: 'S', help: 'seed of the masking noise when the inputs hold none (default 0)' },
 } as const;
@@ -129,7 +130,7 @@ export const forwardCommand: Command = {
     // Every result is read back with `await data()`, so forward can run on webgpu.
     let target: Target;
     try {
-      target = await openTarget(backendArg, { asyncReads: true });
+      target = await openTarget(backendArg);
     } catch (e) {
       if (e instanceof TargetError) return fail(io, e.message);
       throw e;

@@ -1,3 +1,4 @@
+import { BACKEND_FLAG } from '../backend-flag.ts';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
@@ -36,7 +37,7 @@ const FLAGS = {
   seed: { kind: 'string', value: 'S', help: `seed of initialisation, data order, augmentation and masks (default ${PRETRAIN_DEFAULTS.seed})` },
   out: { kind: 'string', value: 'DIR', help: 'run folder (default runs/<model name>)' },
   resume: { kind: 'boolean', help: 'continue the run in --out from its checkpoint, with its recorded settings (a flag that differs from them is refused)' },
-  backend: { kind: 'string', value: 'NAME', help: 'tensorflow, wasm or cpu (default: the fastest available)' },
+  backend: BACKEND_FLAG,
   export: { kind: 'string', value: 'NAME', help: 'which spec to train when the model file exports several' },
   'checkpoint-every': { kind: 'string', value: 'N', help: `also checkpoint every N optimizer steps, 0 = epoch ends only (default ${PRETRAIN_DEFAULTS.checkpointEvery})` },
   steps: { kind: 'string', value: 'N', help: 'stop after N optimizer steps in this invocation, with a checkpoint (continue with --resume)' },

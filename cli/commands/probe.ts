@@ -1,3 +1,4 @@
+import { BACKEND_FLAG } from '../backend-flag.ts';
 import { join, resolve } from 'node:path';
 import { BACKENDS, describeTarget, openTarget, type BackendName } from '../../runtime/tfjs/target.ts';
 import { DataError, openDataset } from '../../runtime/data/index.ts';
@@ -29,7 +30,7 @@ const FLAGS = {
   pool: { kind: 'string', value: 'P', help: 'feature: cls (the cls token, the recipe) or mean (average of the patch tokens) (default cls)' },
   seed: { kind: 'string', value: 'S', help: 'seed of the head init and batch order (default 0)' },
   out: { kind: 'string', value: 'DIR', help: 'results folder (default: <run>/probe)' },
-  backend: { kind: 'string', value: 'NAME', help: 'tensorflow, wasm or cpu (default: the fastest available)' },
+  backend: BACKEND_FLAG,
 } as const;
 
 const HELP = `usage: maec probe <run dir | checkpoint.safetensors> --data SRC [flags]

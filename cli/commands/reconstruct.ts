@@ -1,3 +1,4 @@
+import { BACKEND_FLAG } from '../backend-flag.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import { extname, resolve } from 'node:path';
@@ -28,7 +29,7 @@ const FLAGS = {
   mask: { kind: 'string', value: 'R', help: 'mask ratio to reconstruct with (default: the run\'s own)' },
   out: { kind: 'string', value: 'FILE', help: 'the .png file to write, atomically (default reconstruction.png)' },
   seed: { kind: 'string', value: 'S', help: 'seed of the random masks (default 0)' },
-  backend: { kind: 'string', value: 'NAME', help: 'tensorflow, wasm or cpu (default: the fastest available; webgpu not yet: reconstruct reads results synchronously)' },
+  backend: BACKEND_FLAG,
 } as const;
 
 const HELP = `usage: maec reconstruct <run dir | checkpoint.safetensors> <image files...> [--mask R] [--out FILE]
@@ -96,7 +97,7 @@ export const reconstructCommand: Command = {
       io.err(`backend ${describeTarget(target)}\n`);
       const params = new Map(graph.params.map((p) => [p.name, tf.tensor(values.get(p.name)!, [...p.shape])]));
       const noise = sampleNoise(spec.mask.strategy, images.length, grid, numVisible, Rng.fromSeed(seed));
-      const rows = reconstructionRows(lower(graph, target), params, batch, noise);
+      const rows = await reconstructionRows(lower(graph, target), params, batch, noise);
       tf.dispose([...params.values()]);
       await writeReconstructionGrid(out, rows, { channels, imageSize }, stats);
     } catch (e) {

@@ -1,3 +1,4 @@
+import { BACKEND_FLAG, BACKEND_HELP } from '../backend-flag.ts';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BUDGET_FLAGS, BUDGETS, createSweepView, isBudgetName, runSweep, sweepFiles, toVariants, withControls, withOverrides, type Budget, type BudgetOverrides } from '../../sweep/index.ts';
@@ -25,7 +26,7 @@ const FLAGS = {
   'test-limit': { kind: 'string', value: 'N', help: 'test images the probe and fine-tuning are scored on' },
   workers: { kind: 'string', value: 'N', help: 'variants run in parallel, each stage a child process (default 1)' },
   seed: { kind: 'string', value: 'S', help: 'seed of every stage (default 0)' },
-  backend: { kind: 'string', value: 'NAME', help: 'tensorflow, wasm or cpu, passed to every stage' },
+  backend: { ...BACKEND_FLAG, help: `${BACKEND_HELP}; passed to every stage` },
   'no-control': { kind: 'boolean', help: 'leave out the no-pretraining control row' },
   out: { kind: 'string', value: 'DIR', help: 'sweep folder (default sweeps/<model file name>)' },
 } as const;

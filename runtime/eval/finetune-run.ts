@@ -15,6 +15,7 @@ import type { Batch, Dataset } from '../data/index.ts';
 import { mixSeed } from '../data/index.ts';
 import { Rng } from '../rng.ts';
 import { lower } from '../tfjs/program.ts';
+import { readAll } from '../tfjs/read.ts';
 import type { Target } from '../tfjs/target.ts';
 import { drive } from '../train/driver.ts';
 import { learningRate, scaledLr } from '../train/schedule.ts';
@@ -118,16 +119,18 @@ export async function finetune(run: FinetuneRun): Promise<FinetuneResult> {
     await run.log.cut(start.step);
     if (saved) run.progress.line(`resuming at epoch ${start.epoch + 1}, batch ${start.batchInEpoch} (step ${start.step}) from ${ckptPath}`);
 
-    const checkpoint = (position: Position) =>
-      saveFinetuneCheckpoint(
+    const checkpoint = async (position: Position) => {
+      const values = await readAll(graph.params.map((p) => [p.name, vars.get(p.name)!]));
+      await saveFinetuneCheckpoint(
         ckptPath,
         {
-          params: new Map(graph.params.map((p) => [p.name, { shape: p.shape, data: Float32Array.from(vars.get(p.name)!.dataSync()) }])),
-          moments: new Map([...opt.state()].map(([k, v]) => [k, Float32Array.from(v.dataSync())])),
+          params: new Map(graph.params.map((p) => [p.name, { shape: p.shape, data: values.get(p.name)! }])),
+          moments: await readAll(opt.state()),
           meta: { position, rng: rng.state(), epochLossSum: lossSum, settings, backend: run.target.backend },
         },
         run.write,
       );
+    };
     let stepsThisRun = 0;
     let lr = 0;
     let confusion: Confusion | undefined;
@@ -171,7 +174,7 @@ export async function finetune(run: FinetuneRun): Promise<FinetuneResult> {
     );
     if (result.kind === 'stopped') return { kind: 'stopped', position: result.position, seconds: now() - t0 };
     confusion ??= await evaluate();
-    const params = new Map([...vars].map(([k, v]) => [k, Float32Array.from(v.dataSync())]));
+    const params = await readAll(vars);
     return { kind: 'finished', confusion, seconds: now() - t0, epochsRun: cfg.epochs - start.epoch, params };
   } finally {
     opt.dispose();

@@ -76,7 +76,7 @@ export async function probe(run: ProbeRun): Promise<ProbeResult> {
     log.write({ kind: 'epoch', epoch, train_loss: loss, seconds: (performance.now() - t0) / 1000 });
     bar.update(epoch + 1, config.epochs, `probe loss ${loss.toFixed(4)}`);
   });
-  const confusion = confusionOf(test.labels, probePredict(head, test), numClasses);
+  const confusion = confusionOf(test.labels, await probePredict(head, test), numClasses);
   const seconds = (performance.now() - t0) / 1000;
   const text = await writeResults(run.outDir, confusion, dataset.classNames, { ...run.record, pooling: run.pooling, config, seconds, feature_seconds: featureSeconds });
   return { confusion, text, trainImages: train.labels.length, testImages: test.labels.length, seconds };

@@ -4,6 +4,7 @@ import type { MaeSpec } from '../../dsl/index.ts';
 import { initialParams } from '../init.ts';
 import { Rng } from '../rng.ts';
 import { lower, type Program } from '../tfjs/program.ts';
+import { readFloats, readScalar } from '../tfjs/read.ts';
 import type { Target } from '../tfjs/target.ts';
 import { drive } from '../train/driver.ts';
 import { learningRate, scaledLr } from '../train/schedule.ts';
@@ -86,18 +87,23 @@ export async function trainProbe(
       { epochs: config.epochs, stepsPerEpoch: steps, unitsPerStep: 1, unitsPerEpoch: steps, start: { step: 0, epoch: 0, batchInEpoch: 0 }, checkpointEvery: 0 },
       {
         batches,
-        step: (ids, at) => {
+        step: async (ids, at) => {
           const lr = learningRate(schedule, at.epochFraction);
           const labels = smoothedTargets(Int32Array.from(ids, (i) => train.labels[i]!), numClasses, 0);
-          const value = tf.tidy(() => {
-            const features = tf.gather(x, tf.tensor1d(ids, 'int32')); // [B, D]
-            const { loss, grads } = program.lossAndGrads(params, { features, labels: tf.tensor2d(labels, [ids.length, numClasses]) });
-            const v = loss.dataSync()[0]!;
-            if (Number.isFinite(v)) opt.apply(grads, lr);
-            return v;
-          });
-          if (Number.isFinite(value)) sum += value;
-          return value;
+          const features = tf.tidy(() => tf.gather(x, tf.tensor1d(ids, 'int32'))); // [B, D]
+          const targets = tf.tensor2d(labels, [ids.length, numClasses]); // [B, classes]
+          const { loss, grads } = program.lossAndGrads(params, { features, labels: targets });
+          tf.dispose([features, targets]);
+          try {
+            const value = await readScalar(loss);
+            if (Number.isFinite(value)) {
+              opt.apply(grads, lr);
+              sum += value;
+            }
+            return value;
+          } finally {
+            tf.dispose([loss, ...grads.values()]);
+          }
         },
         epochEnd: (epochsDone) => {
           epochLoss.push(sum / steps);
@@ -109,7 +115,7 @@ export async function trainProbe(
         shouldStop: () => false,
       },
     );
-    return { stats, weight: Float32Array.from(params.get('head.weight')!.dataSync()), bias: Float32Array.from(params.get('head.bias')!.dataSync()), epochLoss, program };
+    return { stats, weight: await readFloats(params.get('head.weight')!), bias: await readFloats(params.get('head.bias')!), epochLoss, program };
   } finally {
     opt.dispose();
     tf.dispose([x, ...params.values()]);
@@ -117,15 +123,20 @@ export async function trainProbe(
 }
 
 /** The probe's class for each feature vector of `set`. */
-export function probePredict(probe: Probe, set: FeatureSet): Int32Array {
+export async function probePredict(probe: Probe, set: FeatureSet): Promise<Int32Array> {
   const classes = probe.bias.length;
   const n = set.labels.length;
-  return tf.tidy(() => {
+  const predicted = tf.tidy(() => {
     const features = tf.tensor2d(standardize(set.features, probe.stats, PROBE_BN_EPS), [n, set.dim]);
     const params = new Map<string, tf.Tensor>([
       ['head.weight', tf.tensor2d(probe.weight, [classes, set.dim])],
       ['head.bias', tf.tensor1d(probe.bias)],
     ]);
-    return Int32Array.from(tf.argMax(probe.program.run(params, { features }, ['logits'])['logits']!, 1).dataSync());
+    return tf.argMax(probe.program.run(params, { features }, ['logits'])['logits']!, 1); // [N]
   });
+  try {
+    return Int32Array.from((await predicted.data()) as Int32Array);
+  } finally {
+    predicted.dispose();
+  }
 }

@@ -16,8 +16,9 @@ registerGradients();
 /**
  * The tfjs backends maec runs on, fastest first:
  * - webgpu: @tensorflow/tfjs-backend-webgpu on Dawn (npm `webgpu`; runtime/tfjs/webgpu.ts),
- *   chosen automatically only on a hardware GPU and only by commands that read results
- *   asynchronously (`TargetOptions.asyncReads`); a CPU adapter (lavapipe) only on request;
+ *   chosen automatically only on a hardware GPU; a CPU adapter (lavapipe) only on request.
+ *   Runtime code reads results with awaited reads (runtime/tfjs/read.ts): a synchronous read
+ *   of data on the GPU throws in Node;
  * - tensorflow: libtensorflow through @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node, when
  *   one of them is installed (optional: their install downloads a native library);
  * - wasm: @tensorflow/tfjs-backend-wasm with SIMD (XNNPACK), the default on CPU;
@@ -52,13 +53,6 @@ export interface TargetOptions {
    * or the install options (benchmarks compare kernel subsets).
    */
   readonly kernels?: boolean | InstallOptions;
-  /**
-   * Whether the caller reads results only with `await t.data()` / `t.array()`. On webgpu in
-   * Node, `dataSync()` / `arraySync()` of a tensor computed on the GPU throws (tfjs reads back
-   * synchronously through an OffscreenCanvas, which Node lacks). Without it (the default) the
-   * automatic choice never takes webgpu and `openTarget('webgpu')` throws a TargetError.
-   */
-  readonly asyncReads?: boolean;
 }
 
 let nativeLoad: Promise<string | undefined> | undefined;
@@ -110,22 +104,10 @@ async function activateWebGpu(): Promise<AdapterInfo> {
 }
 
 /**
- * Throws a TargetError when `target` cannot serve a command that reads results synchronously
- * (`dataSync`, `arraySync`): on webgpu in Node those reads throw for data on the GPU. openTarget
- * calls it unless the caller passes `asyncReads: true`; `command` names the caller in the message.
- */
-export function assertSyncReadable(target: Pick<Target, 'backend'>, command = 'this command'): void {
-  if (target.backend === 'webgpu')
-    throw new TargetError(
-      `${command} cannot run on webgpu yet: it reads results synchronously, which the WebGPU backend cannot do in Node; use --backend wasm (or cpu, tensorflow). maec forward runs on webgpu`,
-    );
-}
-
-/**
  * Activates the requested backend, or the fastest available one when none is requested, and
  * returns the target that lowering uses. Throws a TargetError with the list of available
  * backends when the requested one cannot run, and for webgpu with what is missing (Vulkan
- * loader, driver) or, without `options.asyncReads`, that the caller cannot run there.
+ * loader, driver) or that only Dawn's null adapter answers.
  *
  * @example const target = await openTarget('wasm'); const program = lower(graph, target);
  */
@@ -133,12 +115,11 @@ export async function openTarget(requested?: BackendName, options: TargetOptions
   if (requested !== undefined && !BACKENDS.includes(requested))
     throw new TargetError(`unknown backend "${String(requested)}": expected one of ${BACKENDS.join(', ')}`);
   if (requested === 'webgpu') {
-    if (!options.asyncReads) assertSyncReadable({ backend: 'webgpu' });
     const adapter = await activateWebGpu();
     return { backend: 'webgpu', reason: 'requested with --backend webgpu', kernels: `adapter ${describeAdapter(adapter)}`, adapter, policy: policyFor('webgpu'), ops: STOCK_OPS, installed: [] };
   }
   const skipped: string[] = [];
-  if (requested === undefined && options.asyncReads && mayHaveAdapter()) {
+  if (requested === undefined && mayHaveAdapter()) {
     const opened = await openWebGpu();
     if (opened.ok && isHardware(opened.adapter)) {
       try {

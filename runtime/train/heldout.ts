@@ -13,6 +13,7 @@ import type { Dataset } from '../data/index.ts';
 import { sampleNoise } from '../masking/noise.ts';
 import { Rng } from '../rng.ts';
 import type { ParamTensors, Program } from '../tfjs/program.ts';
+import { readOutputs } from '../tfjs/read.ts';
 
 /** Held-out images and their masking noise, fixed for a whole run. */
 export interface HeldOutSet {
@@ -62,7 +63,7 @@ export async function heldOutSet(dataset: Dataset, meta: HeldOutMeta, strategy: 
  * The model's and the trivial predictor's loss on `set`. Every image has the same number of
  * masked patches, so the mean over equal batches is the mean over the set.
  */
-export function heldOutLoss(program: Program, params: ParamTensors, set: HeldOutSet): HeldOutLoss {
+export async function heldOutLoss(program: Program, params: ParamTensors, set: HeldOutSet): Promise<HeldOutLoss> {
   const { channels: C, imageSize: S, numPatches: L, normPixLoss } = program.graph.meta;
   const batch = Math.min(HELD_OUT_BATCH, set.count);
   const perImage = C * S * S;
@@ -71,13 +72,13 @@ export function heldOutLoss(program: Program, params: ParamTensors, set: HeldOut
   const masks: Float32Array[] = [];
   for (let at = 0; at < set.count; at += batch) {
     const n = Math.min(batch, set.count - at);
-    const out = tf.tidy(() => {
+    const r = tf.tidy(() => {
       const imgs = tf.tensor(set.images.subarray(at * perImage, (at + n) * perImage), [n, C, S, S]);
       const noise = tf.tensor(set.noise.subarray(at * L, (at + n) * L), [n, L]);
-      const r = program.run(params, { imgs, noise }, ['loss', 'target', 'mask']);
-      return { loss: r['loss']!.dataSync()[0]!, target: r['target']!.dataSync() as Float32Array, mask: r['mask']!.dataSync() as Float32Array };
+      return program.run(params, { imgs, noise }, ['loss', 'target', 'mask']);
     });
-    loss += out.loss * n;
+    const out = await readOutputs(r, ['loss', 'target', 'mask']);
+    loss += out.loss[0]! * n;
     targets.push(out.target);
     masks.push(out.mask);
   }

@@ -112,9 +112,9 @@ export async function runLoop(ctx: LoopContext, hooks: LoopHooks): Promise<LoopR
     { epochs: hyper.epochs, stepsPerEpoch: steps, unitsPerStep: hyper.accum, unitsPerEpoch: micro, start: ctx.start, checkpointEvery: hyper.checkpointEvery, startSaved: ctx.startSaved === true },
     {
       batches: groups,
-      step: (group, at) => {
+      step: async (group, at) => {
         lastLr = learningRate(schedule, at.epochFraction);
-        return optimizerStep(program, state, group, lastLr).loss;
+        return (await optimizerStep(program, state, group, lastLr)).loss;
       },
       afterStep: (r) => {
         const now = performance.now();

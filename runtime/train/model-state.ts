@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Graph } from '../../compiler/ir/types.ts';
+import { readAll } from '../tfjs/read.ts';
 import { AdamW } from './adamw.ts';
 
 export interface ModelState {
@@ -35,12 +36,13 @@ export function createModelState(graph: Graph, values: ReadonlyMap<string, Float
   };
 }
 
-/** Every parameter's values, in graph order. */
-export function readParams(graph: Graph, state: ModelState): Map<string, Float32Array> {
-  return new Map(graph.params.map((p) => [p.name, state.params.get(p.name)!.dataSync() as Float32Array]));
+/** Every parameter's values, in graph order (awaited reads: webgpu cannot read synchronously in Node). */
+export async function readParams(graph: Graph, state: ModelState): Promise<Map<string, Float32Array>> {
+  return readAll(graph.params.map((p) => [p.name, state.params.get(p.name)!]));
 }
 
 /** The optimizer moments by their state name (`m.<param>`, `v.<param>`). */
-export function readMoments(state: ModelState): Map<string, Float32Array> {
-  return new Map([...state.optimizer.state()].map(([k, v]) => [k, v.dataSync() as Float32Array]));
+export async function readMoments(state: ModelState): Promise<Map<string, Float32Array>> {
+  return readAll([...state.optimizer.state()]);
 }
+

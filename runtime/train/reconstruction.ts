@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { statsForChannels, type ChannelStats } from '../data/index.ts';
 import { composeGrid, denormalizeWithVisibleStats, maskPatches, pasteVisible, patchifyImage, unpatchifyImage, writePng, type GridRow } from '../image/index.ts';
 import type { ParamTensors, Program } from '../tfjs/program.ts';
+import { readOutputs } from '../tfjs/read.ts';
 
 /**
  * The grid rows for `images` [N, C, S, S] (normalised) under masking `noise` [N, L]. With
@@ -14,13 +15,11 @@ import type { ParamTensors, Program } from '../tfjs/program.ts';
  * is in per-patch normalised units and is drawn with statistics from the visible patches only
  * (`denormalizeWithVisibleStats`): a masked patch's true brightness is never borrowed.
  */
-export function reconstructionRows(program: Program, params: ParamTensors, images: Float32Array, noise: Float32Array): GridRow[] {
+export async function reconstructionRows(program: Program, params: ParamTensors, images: Float32Array, noise: Float32Array): Promise<GridRow[]> {
   const { channels: C, imageSize: S, patch: p, numPatches: L, normPixLoss } = program.graph.meta;
   const n = images.length / (C * S * S);
-  const out = tf.tidy(() => {
-    const r = program.run(params, { imgs: tf.tensor(images, [n, C, S, S]), noise: tf.tensor(noise, [n, L]) }, ['pred', 'mask']);
-    return { pred: r['pred']!.dataSync() as Float32Array, mask: r['mask']!.dataSync() as Float32Array };
-  });
+  const r = tf.tidy(() => program.run(params, { imgs: tf.tensor(images, [n, C, S, S]), noise: tf.tensor(noise, [n, L]) }, ['pred', 'mask']));
+  const out = await readOutputs(r, ['pred', 'mask']);
   const dim = p * p * C;
   const rows: GridRow[] = [];
   for (let i = 0; i < n; i++) {

@@ -153,11 +153,11 @@ async function trainInFolder(o: PretrainOptions, files: RunFiles, graph: Graph):
     let lastTime = performance.now();
 
     const checkpoint = async (position: Position) => {
-      const data = readParams(graph, state);
+      const data = await readParams(graph, state);
       const params = new Map(graph.params.map((p) => [p.name, { shape: p.shape, data: data.get(p.name)! }]));
       const content = {
         params,
-        moments: readMoments(state),
+        moments: await readMoments(state),
         meta: { position, rng: rng.state(), spec: o.spec, data: o.data, stats: o.dataset.stats, hyper: o.hyper, backend: o.target.backend },
       };
       await saveCheckpoint(files.checkpoint, content, o.write);
@@ -171,16 +171,16 @@ async function trainInFolder(o: PretrainOptions, files: RunFiles, graph: Graph):
       lastTime = now;
       o.reporter.update({ ...r, totalSteps, epochs: o.hyper.epochs, etaSeconds: eta.secondsLeft(totalSteps - r.step) });
     };
-    const evaluateHeldOut = (step: number, epoch: number): HeldOutLoss | undefined => {
+    const evaluateHeldOut = async (step: number, epoch: number): Promise<HeldOutLoss | undefined> => {
       if (!heldOut) return undefined;
-      const r = heldOutLoss(program, state.params, heldOut);
+      const r = await heldOutLoss(program, state.params, heldOut);
       appendHeldOut(files.metrics, { step, epoch, loss: r.loss, trivial: r.trivial, images: heldOut.count });
       return r;
     };
     const onEpochEnd = async (epoch: number, step: number) => {
       const path = reconstructionPath(files, epoch);
-      await writeReconstructionGrid(path, reconstructionRows(program, state.params, shown.images, shown.noise), meta, o.dataset.stats);
-      const held = evaluateHeldOut(step, epoch);
+      await writeReconstructionGrid(path, await reconstructionRows(program, state.params, shown.images, shown.noise), meta, o.dataset.stats);
+      const held = await evaluateHeldOut(step, epoch);
       lastHeldOut = held;
       const heldText = held ? `held-out loss ${held.loss.toFixed(4)} (${percentOf(held)} of the trivial predictor's ${held.trivial.toFixed(4)}), ` : '';
       o.reporter.note(`epoch ${epoch}/${o.hyper.epochs} done: ${heldText}reconstructions in ${relative(process.cwd(), path)}`);
@@ -188,7 +188,7 @@ async function trainInFolder(o: PretrainOptions, files: RunFiles, graph: Graph):
     };
     const shouldStop = () => (o.interrupted?.() ?? false) || (o.maxSteps !== undefined && stepsThisRun >= o.maxSteps);
 
-    if (start.step === 0 && !o.resume) evaluateHeldOut(0, 0);
+    if (start.step === 0 && !o.resume) await evaluateHeldOut(0, 0);
     const result = await runLoop({ program, state, dataset: o.dataset, hyper: o.hyper, rng, strategy: o.spec.mask.strategy, augment: o.spec.augment, start, startSaved: o.resume }, { onStep, checkpoint, onEpochEnd, shouldStop });
     await writeLossChart(files.metrics, files.lossChart);
     return { result, lastLoss, ...(lastHeldOut ? { heldOut: lastHeldOut } : {}) };

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Program } from '../tfjs/program.ts';
+import { readScalar } from '../tfjs/read.ts';
 import type { ModelState } from './model-state.ts';
 
 /** One micro-batch: images [B, C, S, S] and masking noise [B, L], both normalised/uniform. */
@@ -20,9 +21,9 @@ export type StepOutcome = { readonly ok: true; readonly loss: number } | { reado
 /**
  * Runs the micro-batches, and if every loss is finite applies the mean gradient with `lr`.
  * Returns the mean loss of the micro-batches (the logged value), `ok: false` when one was not
- * finite (nothing was applied).
+ * finite (nothing was applied). Reads are awaited, so it runs on every backend, webgpu included.
  */
-export function optimizerStep(program: Program, state: ModelState, micro: readonly MicroBatch[], lr: number): StepOutcome {
+export async function optimizerStep(program: Program, state: ModelState, micro: readonly MicroBatch[], lr: number): Promise<StepOutcome> {
   const { channels: C, imageSize: S, numPatches: L } = program.graph.meta;
   let sum: Map<string, tf.Tensor> | undefined;
   let lossSum = 0;
@@ -32,7 +33,7 @@ export function optimizerStep(program: Program, state: ModelState, micro: readon
       const imgs = tf.tensor(m.images, [m.size, C, S, S]);
       const noise = tf.tensor(m.noise, [m.size, L]);
       const { loss, grads } = program.lossAndGrads(state.params, { imgs, noise });
-      const value = loss.dataSync()[0]!;
+      const value = await readScalar(loss);
       tf.dispose([imgs, noise, loss]);
       lossSum += value;
       if (!Number.isFinite(value)) finite = false;

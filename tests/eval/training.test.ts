@@ -34,7 +34,7 @@ test('the linear probe reaches high accuracy on separable features', async () =>
   const spec = mae({ encoder: vit({ patch: 4, width: 8, depth: 1, heads: 2 }), decoder: { width: 8, depth: 1, heads: 2 }, mask: 0.75, image: { size: 8, channels: 1 } });
   const probe = await trainProbe(spec, target, blobs(600, 1), 3, { epochs: 20, batchSize: 64, blr: 50, warmupEpochs: 2, seed: 0 });
   const test = blobs(300, 2);
-  const acc = accuracy(confusionOf(test.labels, probePredict(probe, test), 3));
+  const acc = accuracy(confusionOf(test.labels, await probePredict(probe, test), 3));
   assert.ok(acc > 0.95, `probe accuracy ${acc}`);
   assert.ok(probe.epochLoss.at(-1)! < probe.epochLoss[0]!);
 });

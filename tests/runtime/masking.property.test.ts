@@ -26,7 +26,7 @@ const skipOn = (backend: BackendName) => ({ skip: backend === 'webgpu' ? webgpuS
 // On webgpu every op runs a shader: these small tensors would otherwise run tfjs-cpu's kernels.
 const open = async (backend: BackendName) => {
   if (backend === 'webgpu') gpuKernelsOnly(true);
-  return openTarget(backend, { asyncReads: true });
+  return openTarget(backend);
 };
 const RUNS = 40;
 
