@@ -40,6 +40,20 @@ test('maec pretrain --backend webgpu trains, saves a checkpoint and draws recons
   pretrained = out;
 });
 
+test('the webgpu pretraining logs the losses the wasm one logs, step by step (within 1e-5 relative)', { skip }, async (t) => {
+  const run = pretrained ?? assert.fail('the pretraining test did not leave a run');
+  const out = join(tempDir(), 'wasm');
+  const r = await runCli(['pretrain', spec, '--data', DATA, '--epochs', '1', '--batch', '32', '--out', out, '--backend', 'wasm']);
+  assert.equal(r.code, 0, r.stderr);
+  const gpu = records(run) as { loss: number }[];
+  const cpu = records(out) as { loss: number }[];
+  assert.equal(gpu.length, cpu.length);
+  let worst = 0;
+  for (const [i, g] of gpu.entries()) worst = Math.max(worst, Math.abs(g.loss - cpu[i]!.loss) / Math.abs(cpu[i]!.loss));
+  t.diagnostic(`worst relative loss difference over ${gpu.length} records: ${worst.toExponential(2)}`);
+  assert.ok(worst <= 1e-5, `worst relative loss difference ${worst}`);
+});
+
 test('on webgpu a run stopped with --steps and resumed with --resume logs the same losses and saves the same checkpoint as an uninterrupted one', { skip }, async () => {
   const base = ['pretrain', spec, '--data', DATA, '--epochs', '2', '--batch', '32', '--limit', '96', '--checkpoint-every', '2', '--backend', 'webgpu'];
   const whole = join(tempDir(), 'whole');
