@@ -17,7 +17,7 @@ import { describeFsError, isFsError } from '../../runtime/io/index.ts';
 import { pretrain } from '../../runtime/train/run.ts';
 import { runFiles } from '../../runtime/train/run-dir.ts';
 import { describeFlags } from '../args.ts';
-import { intFlag, numberFlag, parseInteger } from '../numbers.ts';
+import { intFlag, numberFlag, parseDecimal, parseInteger, shownText } from '../numbers.ts';
 import { commandArgs, usageError } from '../prologue.ts';
 import type { Command } from '../command.ts';
 import { displayPath } from '../model-file/location.ts';
@@ -112,10 +112,13 @@ export const pretrainCommand: Command = {
       // A flag given with --resume must repeat what the run recorded: a different value would
       // silently make it another run (another image count, lr or schedule).
       const differences = resumeDifferences(f, { data, hyper, augment: spec.augment });
+      if (typeof differences === 'string') return usage(io, differences);
       if (differences.length > 0)
         return runError(io, `cannot resume ${displayPath(dir, io.cwd)} with other settings than it was started with:\n  ${differences.join('\n  ')}\nleave those flags out to continue the run as recorded, or start a new run with another --out`);
       if (f['checkpoint-every'] !== undefined) {
-        hyper = { ...hyper, checkpointEvery: Number(f['checkpoint-every']) };
+        const every = intFlag(f['checkpoint-every'] as string, 'checkpoint-every', hyper.checkpointEvery, 0);
+        if (typeof every === 'string') return usage(io, every);
+        hyper = { ...hyper, checkpointEvery: every };
         const problems = checkHyper(hyper);
         if (problems.length > 0) return usage(io, problems.join('; '));
       }
@@ -245,7 +248,7 @@ function parseHyper(f: Readonly<Record<string, string | boolean | undefined>>): 
  * The settings a --resume was given that differ from what the run recorded, one line each
  * (runtime/checkpoint/resume-check.ts); flags left out are taken from the run.
  */
-function resumeDifferences(f: Readonly<Record<string, string | boolean | undefined>>, run: { data: string; hyper: PretrainHyper; augment: string }): string[] {
+function resumeDifferences(f: Readonly<Record<string, string | boolean | undefined>>, run: { data: string; hyper: PretrainHyper; augment: string }): string[] | string {
   const recorded: Record<string, unknown> = {
     data: run.data,
     epochs: run.hyper.epochs,
@@ -260,7 +263,14 @@ function resumeDifferences(f: Readonly<Record<string, string | boolean | undefin
   const given: Record<string, unknown> = {};
   for (const key of Object.keys(recorded)) {
     const v = f[key];
-    if (typeof v === 'string') given[key] = key === 'data' || key === 'augment' ? v : Number(v);
+    if (typeof v !== 'string') continue;
+    if (key === 'data' || key === 'augment') given[key] = v;
+    else {
+      // Read as strictly as a fresh run reads it: a typo is an error, never a NaN that "differs".
+      const n = parseDecimal(v);
+      if (n === undefined) return `--${key} must be a number, found ${shownText(v)}`;
+      given[key] = n;
+    }
   }
   return settingDifferences(Object.fromEntries(Object.keys(given).map((k) => [k, recorded[k]])), given).map((line) => `--${line}`);
 }

@@ -52,7 +52,8 @@ function parseSynthetic(text: string, args: string): ParseResult | SyntheticOpti
       return bad(text, `synthetic parameter '${pair}' is not key=value with key one of ${Object.keys(SYNTHETIC_LIMITS).join(', ')}`);
     }
     const [lo, hi] = SYNTHETIC_LIMITS[key as keyof SyntheticOptions];
-    const n = Number(value);
+    // Decimal digits only: Number() would also take '0x10', '1e3' or ' 8'.
+    const n = /^-?\d+$/.test(value) ? Number(value) : NaN;
     if (!Number.isInteger(n) || n < lo || n > hi || (key === 'channels' && n === 2)) {
       return bad(text, `synthetic ${key} must be an integer in ${key === 'channels' ? '{1, 3}' : `${lo}..${hi}`}, found '${value}'`);
     }

@@ -36,6 +36,8 @@ test('malformed arguments say what was expected', () => {
   assert.match(parseError('').message, /empty/);
   assert.match(parseError('synthetic:size=2').message, /synthetic size must be an integer in 4\.\.1024, found '2'/);
   assert.match(parseError('synthetic:channels=2').message, /channels must be an integer in \{1, 3\}/);
+  for (const text of ['0x10', '1e1', ' 8', '8.0', '+8'])
+    assert.match(parseError(`synthetic:size=${text}`).message, new RegExp(`synthetic size must be an integer in 4\\.\\.1024, found '${text.replace(/[.+]/g, '\\$&')}'`), text);
   assert.match(parseError('synthetic:colour=red').message, /'colour=red' is not key=value with key one of train, test/);
   assert.match(parseError('grey:nope').message, /data source 'grey:nope': unknown kind 'nope'/);
 });

@@ -75,6 +75,16 @@ test('--resume with a flag that differs from the recorded run is refused, naming
   assert.match(r.stderr, /--limit: the run has 64, this command 128/);
   assert.doesNotMatch(r.stderr, /--batch/, 'an equal flag is no difference');
   assert.deepEqual(readFileSync(join(out, 'checkpoint.safetensors')), before);
+  for (const [flag, text, message] of [
+    ['--checkpoint-every', 'abc', /--checkpoint-every must be a non-negative integer, found abc/],
+    ['--epochs', 'two', /--epochs must be a number, found two/],
+  ] as const) {
+    const typo = await runCli(['pretrain', '--resume', '--out', out, flag, text]);
+    assert.equal(typo.code, 2, `${flag} ${text}: ${typo.stderr}`);
+    assert.match(typo.stderr, message);
+    assert.doesNotMatch(typo.stderr, /NaN/);
+  }
+  assert.deepEqual(readFileSync(join(out, 'checkpoint.safetensors')), before);
   const same = await runCli(['pretrain', '--resume', '--out', out, '--limit', '64']);
   assert.equal(same.code, 0, same.stderr);
 });
