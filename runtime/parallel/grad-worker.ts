@@ -1,0 +1,52 @@
+/**
+ * One training thread of a GradientPool: its own tfjs backend (wasm with maec's kernels, as on
+ * the main thread) and the same lowered program. For each request it computes the loss and the
+ * gradients of its shard with the parameters the pool last published, writes the gradients into
+ * its shared buffer and replies with the loss.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
+import { lower } from '../tfjs/program.ts';
+import { describeTarget, openTarget } from '../tfjs/target.ts';
+import { layoutOf, viewOf, type StepRequest, type WorkerInit, type WorkerReply } from './protocol.ts';
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+const reply = (m: WorkerReply) => port.postMessage(m);
+
+try {
+  const target = await openTarget(init.backend, { kernels: init.kernels });
+  const program = lower(init.graph, target);
+  const paramLayout = layoutOf(init.graph.params.map((p) => [p.name, p.shape]));
+  const gradLayout = layoutOf(init.wrt.map((name) => [name, init.graph.params.find((p) => p.name === name)!.shape]));
+  let params = new Map<string, tf.Tensor>();
+  let version = -1;
+
+  // Copies (slice): a backend may keep a reference to the array a tensor was made from, and the
+  // pool overwrites the shared buffer for the next step.
+  const loadParams = () => {
+    tf.dispose([...params.values()]);
+    params = new Map(init.graph.params.map((p) => [p.name, tf.tensor(viewOf(init.params, paramLayout, p.name).slice(), [...p.shape])]));
+  };
+
+  port.on('message', async (m: StepRequest) => {
+    try {
+      if (m.paramsVersion !== version) {
+        loadParams();
+        version = m.paramsVersion;
+      }
+      const inputs = Object.fromEntries(Object.entries(m.inputs).map(([name, t]) => [name, tf.tensor(t!.data, [...t!.shape])]));
+      const keep = m.dropPathKeep ? new Map(m.dropPathKeep.map(([id, k]) => [id, tf.tensor1d(k)])) : undefined;
+      const { loss, grads } = program.lossAndGrads(params, inputs, [], { wrt: init.wrt, ...(keep ? { dropPathKeep: keep } : {}) });
+      const value = (await loss.data())[0]!;
+      for (const name of init.wrt) viewOf(init.grads, gradLayout, name).set((await grads.get(name)!.data()) as Float32Array);
+      tf.dispose([loss, ...grads.values(), ...Object.values(inputs), ...(keep ? keep.values() : [])]);
+      reply({ kind: 'done', loss: value });
+    } catch (e) {
+      reply({ kind: 'failed', message: (e as Error).stack ?? String(e) });
+    }
+  });
+  reply({ kind: 'ready', target: describeTarget(target) });
+} catch (e) {
+  reply({ kind: 'failed', message: (e as Error).stack ?? String(e) });
+}

@@ -1,0 +1,142 @@
+/**
+ * Data-parallel training on CPU cores: `threads` worker threads, each with its own tfjs-wasm
+ * (and maec's kernels) and the same lowered program, compute the loss and gradients of one shard
+ * of every batch. The main thread publishes the parameters through shared memory before a
+ * step, sums the shards' gradients in a fixed order (thread 0 first, in float64, weighted by
+ * each shard's share of the batch) and applies the one optimizer update itself. For a given
+ * thread count every run is deterministic, so `--resume` stays exact; the sum differs from a
+ * one-thread step only by float rounding (tests/parallel/pool.test.ts measures it).
+ *
+ * While the threads compute, the main thread is free: the data pipeline prepares the next batch
+ * then (runtime/train/driver.ts prefetches one batch ahead).
+ */
+import { Worker } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Graph } from '../../compiler/ir/types.ts';
+import type { ParamTensors } from '../tfjs/program.ts';
+import { readAll } from '../tfjs/read.ts';
+import type { Target } from '../tfjs/target.ts';
+import { layoutOf, viewOf, type Layout, type StepRequest, type WorkerReply } from './protocol.ts';
+import { shardSizes, splitInputs, splitPerSample, type HostInputs } from './shards.ts';
+
+export interface ShardedStep {
+  /** The batch's loss: the shards' losses weighted by their share of the samples. */
+  readonly loss: number;
+  /** Every `wrt` parameter's gradient of the batch loss (the caller disposes them). */
+  readonly grads: Map<string, tf.Tensor>;
+}
+
+export interface GradientPool {
+  readonly threads: number;
+  /** Writes the parameters' current values where the threads read them; call after every update. */
+  publish(params: ParamTensors): Promise<void>;
+  /** Loss and gradients of the batch in `inputs` (batch first), split over the threads. */
+  lossAndGrads(inputs: HostInputs, dropPathKeep?: ReadonlyMap<string, Float32Array>): Promise<ShardedStep>;
+  /** Stops the threads. */
+  close(): Promise<void>;
+}
+
+/** An error of a training thread, naming it. */
+export class ThreadError extends Error {}
+
+interface Thread {
+  readonly worker: Worker;
+  readonly grads: SharedArrayBuffer;
+  /** The reply the thread owes, if a request is out. */
+  pending?: { resolve: (r: WorkerReply) => void; reject: (e: Error) => void };
+}
+
+/**
+ * Starts `threads` training threads for `graph` on `target` (wasm or cpu) that differentiate
+ * with respect to `wrt` (default: every trainable parameter). Resolves once every thread has
+ * opened its backend and lowered the program; rejects (and stops them) when one cannot.
+ */
+export async function startPool(graph: Graph, target: Target, threads: number, wrt: readonly string[] = graph.params.filter((p) => p.trainable).map((p) => p.name)): Promise<GradientPool> {
+  if (target.backend !== 'wasm' && target.backend !== 'cpu') throw new ThreadError(`training threads run on wasm or cpu, not ${target.backend}`);
+  const shapes = new Map(graph.params.map((p) => [p.name, p.shape]));
+  const paramLayout = layoutOf(graph.params.map((p) => [p.name, p.shape]));
+  const gradLayout = layoutOf(wrt.map((name) => [name, shapes.get(name) ?? fail(`no parameter "${name}" in the graph`)]));
+  const params = new SharedArrayBuffer(paramLayout.total * 4);
+  const pool: Thread[] = [];
+  const url = new URL('./worker-entry.mjs', import.meta.url);
+  for (let i = 0; i < threads; i++) {
+    const grads = new SharedArrayBuffer(gradLayout.total * 4);
+    const worker = new Worker(url, { workerData: { graph, backend: target.backend, kernels: target.installed.length > 0, params, grads, wrt } });
+    const thread: Thread = { worker, grads };
+    worker.on('message', (m: WorkerReply) => {
+      const p = thread.pending;
+      thread.pending = undefined;
+      p?.resolve(m);
+    });
+    const lost = (e: Error) => {
+      const p = thread.pending;
+      thread.pending = undefined;
+      p?.reject(new ThreadError(`training thread ${i + 1} of ${threads} stopped: ${e.message}`));
+    };
+    worker.on('error', lost);
+    worker.on('exit', (code) => lost(new Error(`it exited with code ${code}`)));
+    pool.push(thread);
+  }
+  const ask = (t: Thread, request?: StepRequest) =>
+    new Promise<WorkerReply>((resolve, reject) => {
+      t.pending = { resolve, reject };
+      if (request) t.worker.postMessage(request);
+    });
+  const close = async () => {
+    await Promise.all(pool.map((t) => t.worker.terminate()));
+  };
+  try {
+    const ready = await Promise.all(pool.map((t) => ask(t)));
+    const failed = ready.find((r) => r.kind === 'failed');
+    if (failed?.kind === 'failed') throw new ThreadError(`a training thread could not start: ${failed.message}`);
+  } catch (e) {
+    await close();
+    throw e;
+  }
+
+  let version = 0;
+  return {
+    threads,
+    async publish(values) {
+      const read = await readAll(graph.params.map((p) => [p.name, values.get(p.name) ?? fail(`no value for parameter ${p.name}`)]));
+      for (const [name, v] of read) viewOf(params, paramLayout, name).set(v);
+      version += 1;
+    },
+    async lossAndGrads(inputs, dropPathKeep) {
+      const first = Object.values(inputs)[0];
+      if (!first) throw new Error('no inputs to shard');
+      const sizes = shardSizes(first.shape[0]!, pool.length);
+      const shards = splitInputs(inputs, sizes);
+      const keeps = dropPathKeep ? splitPerSample(dropPathKeep, sizes) : undefined;
+      const replies = await Promise.all(
+        sizes.map((_, i) => ask(pool[i]!, { kind: 'step', paramsVersion: version, inputs: shards[i]!, ...(keeps ? { dropPathKeep: [...keeps[i]!] } : {}) })),
+      );
+      const batch = sizes.reduce((a, b) => a + b, 0);
+      let loss = 0;
+      for (const [i, r] of replies.entries()) {
+        if (r.kind !== 'done') throw new ThreadError(`training thread ${i + 1} of ${pool.length} failed: ${r.kind === 'failed' ? r.message : r.kind}`);
+        loss += (sizes[i]! / batch) * r.loss;
+      }
+      return { loss, grads: sumGrads(wrt, shapes, gradLayout, sizes.map((size, i) => ({ buffer: pool[i]!.grads, weight: size / batch }))) };
+    },
+    close,
+  };
+}
+
+/** Σ_i weight_i · grad_i per parameter, in shard order, accumulated in float64. */
+function sumGrads(wrt: readonly string[], shapes: ReadonlyMap<string, readonly number[]>, layout: Layout, shards: ReadonlyArray<{ buffer: SharedArrayBuffer; weight: number }>): Map<string, tf.Tensor> {
+  const out = new Map<string, tf.Tensor>();
+  for (const name of wrt) {
+    const acc = new Float64Array(layout.sizes.get(name)!);
+    for (const { buffer, weight } of shards) {
+      const g = viewOf(buffer, layout, name);
+      for (let j = 0; j < acc.length; j++) acc[j]! += weight * g[j]!;
+    }
+    out.set(name, tf.tensor(Float32Array.from(acc), [...shapes.get(name)!]));
+  }
+  return out;
+}
+
+function fail(message: string): never {
+  throw new Error(message);
+}
