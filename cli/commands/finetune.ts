@@ -1,4 +1,5 @@
 import { BACKEND_FLAG } from '../backend-flag.ts';
+import { chooseThreads, THREADS_FLAG } from '../threads-flag.ts';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildClassifier, FINETUNE_CLASSIFIER } from '../../compiler/build/classifier.ts';
@@ -45,6 +46,7 @@ const FLAGS = {
   steps: { kind: 'string', value: 'N', help: 'stop after N optimizer steps in this invocation, with a checkpoint (continue with --resume)' },
   export: { kind: 'string', value: 'NAME', help: 'with --scratch: which spec, when the model file exports several' },
   backend: BACKEND_FLAG,
+  threads: THREADS_FLAG,
 } as const;
 
 const HELP = `usage: maec finetune <run dir | checkpoint.safetensors> --data SRC [--blocks K] [flags]
@@ -167,6 +169,9 @@ export const finetuneCommand: Command = {
     const target = await openTarget(backendArg);
     io.err(`backend ${describeTarget(target)}\n`);
     const graph = buildClassifier(spec, { numClasses: dataset.numClasses, dropPath: p.dropPath, headInitStd: FINETUNE_CLASSIFIER.headInitStd });
+    const threads = chooseThreads(f.threads as string | undefined, undefined, graph, p.batchSize, target.backend);
+    if (typeof threads === 'string') return usage(io, threads);
+    io.err(`${threads.threads} training thread${threads.threads === 1 ? '' : 's'} (${threads.reason})\n`);
     const config: FinetuneConfig = {
       ...D,
       epochs: p.epochs,
@@ -180,6 +185,7 @@ export const finetuneCommand: Command = {
       augment,
       ...(p.trainLimit > 0 ? { trainLimit: p.trainLimit } : {}),
       ...(p.testLimit > 0 ? { testLimit: p.testLimit } : {}),
+      ...(threads.threads > 1 ? { threads: threads.threads } : {}),
     };
     const interrupt = watchInterrupt(io, 'finetune');
     let result;

@@ -1,4 +1,6 @@
 import { BACKEND_FLAG } from '../backend-flag.ts';
+import { chooseThreads, THREADS_FLAG } from '../threads-flag.ts';
+import { buildGraph } from '../../compiler/build/mae.ts';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
@@ -42,6 +44,7 @@ const FLAGS = {
   'checkpoint-every': { kind: 'string', value: 'N', help: `also checkpoint every N optimizer steps, 0 = epoch ends only (default ${PRETRAIN_DEFAULTS.checkpointEvery})` },
   steps: { kind: 'string', value: 'N', help: 'stop after N optimizer steps in this invocation, with a checkpoint (continue with --resume)' },
   limit: { kind: 'string', value: 'N', help: 'use only the first N training images (quick trials; recorded, so --resume keeps it)' },
+  threads: THREADS_FLAG,
 } as const;
 
 const HELP = `usage: maec pretrain <model.ts | spec.json> [flags]
@@ -152,6 +155,12 @@ export const pretrainCommand: Command = {
       return usage(io, (e as Error).message);
     }
     io.out(`backend ${describeTarget(target)}\n`);
+    const threads = chooseThreads(f.threads as string | undefined, f.resume ? (hyper.threads ?? 1) : undefined, buildGraph(spec), hyper.batch, target.backend);
+    if (typeof threads === 'string') return usage(io, threads);
+    // Recorded only above one: a run without the field is a one-thread run, as before threads existed.
+    const { threads: _, ...rest } = hyper;
+    hyper = threads.threads > 1 ? { ...rest, threads: threads.threads } : rest;
+    io.out(`${threads.threads} training thread${threads.threads === 1 ? '' : 's'} (${threads.reason})\n`);
     // The wasm heap is 4 GiB: refuse a run whose estimated memory cannot fit, before any folder is made.
     if (target.backend === 'wasm') {
       const [tooBig] = checkMemory(spec, hyper.batch);
@@ -259,6 +268,7 @@ function resumeDifferences(f: Readonly<Record<string, string | boolean | undefin
     seed: run.hyper.seed,
     augment: run.augment,
     limit: run.hyper.limit,
+    threads: run.hyper.threads ?? 1,
   };
   const given: Record<string, unknown> = {};
   for (const key of Object.keys(recorded)) {

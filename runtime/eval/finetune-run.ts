@@ -14,8 +14,9 @@ import { checkedParams, readFinetuneCheckpoint, saveFinetuneCheckpoint, type Ato
 import type { Batch, Dataset } from '../data/index.ts';
 import { mixSeed } from '../data/index.ts';
 import { Rng } from '../rng.ts';
-import { lower } from '../tfjs/program.ts';
-import { readAll } from '../tfjs/read.ts';
+import { startPool, type GradientPool } from '../parallel/pool.ts';
+import { lower, type ParamTensors, type Program } from '../tfjs/program.ts';
+import { readAll, readScalar } from '../tfjs/read.ts';
 import type { Target } from '../tfjs/target.ts';
 import { drive } from '../train/driver.ts';
 import { learningRate, scaledLr } from '../train/schedule.ts';
@@ -110,6 +111,7 @@ export async function finetune(run: FinetuneRun): Promise<FinetuneResult> {
     { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: cfg.weightDecay },
   );
   const program = lower(graph, run.target);
+  const pool = (cfg.threads ?? 1) > 1 ? await startPool(graph, run.target, cfg.threads!, names) : undefined;
   const evaluate = () => evaluateClassifier(program, vars, dataset, 'test', run.numClasses, { batchSize: 256, ...(cfg.testLimit !== undefined ? { limit: cfg.testLimit } : {}) });
   try {
     const start: Position = saved?.meta.position ?? { step: 0, epoch: 0, batchInEpoch: 0 };
@@ -142,16 +144,16 @@ export async function finetune(run: FinetuneRun): Promise<FinetuneResult> {
           dataset.batches('train', { batchSize: cfg.batchSize, imageSize: s, channels: c, seed: cfg.seed, epoch, augment: cfg.augment, dropLast: true, skipBatches: skip, ...(cfg.trainLimit !== undefined ? { limit: cfg.trainLimit } : {}) }),
         step: async (batch, at) => {
           lr = learningRate(schedule, at.epochFraction);
-          const imgs = tf.tensor(batch.images, [batch.size, c, s, s]); // [B, C, S, S]
-          const labels = tf.tensor(smoothedTargets(batch.labels, run.numClasses, cfg.smoothing), [batch.size, run.numClasses]); // [B, classes]
-          const dropPathKeep = new Map([...drawDropPathKeeps(graph, batch.size, rng)].map(([id, k]) => [id, tf.tensor1d(k)])); // id -> [B]
-          const { loss, grads } = program.lossAndGrads(vars, { imgs, labels }, [], { wrt: names, dropPathKeep });
-          const value = (await loss.data())[0]!;
+          const targets = smoothedTargets(batch.labels, run.numClasses, cfg.smoothing); // [B, classes]
+          const keeps = drawDropPathKeeps(graph, batch.size, rng); // id -> [B]
+          const { value, grads } = pool
+            ? await shardedStep(pool, vars, batch, targets, keeps, [c, s, s], run.numClasses)
+            : await inProcessStep(program, vars, batch, targets, keeps, [c, s, s], run.numClasses, names);
           if (Number.isFinite(value)) {
             opt.apply(grads, lr);
             lossSum += value;
           }
-          tf.dispose([imgs, labels, loss, ...grads.values(), ...dropPathKeep.values()]);
+          tf.dispose([...grads.values()]);
           return value;
         },
         afterStep: (r) => {
@@ -177,9 +179,28 @@ export async function finetune(run: FinetuneRun): Promise<FinetuneResult> {
     const params = await readAll(vars);
     return { kind: 'finished', confusion, seconds: now() - t0, epochsRun: cfg.epochs - start.epoch, params };
   } finally {
+    await pool?.close();
     opt.dispose();
     tf.dispose([...vars.values()]);
   }
+}
+
+type StepValues = { value: number; grads: Map<string, tf.Tensor> };
+
+async function inProcessStep(program: Program, vars: ParamTensors, batch: Batch, targets: Float32Array, keeps: ReadonlyMap<string, Float32Array>, image: readonly number[], classes: number, wrt: readonly string[]): Promise<StepValues> {
+  const imgs = tf.tensor(batch.images, [batch.size, ...image]); // [B, C, S, S]
+  const labels = tf.tensor(targets, [batch.size, classes]); // [B, classes]
+  const dropPathKeep = new Map([...keeps].map(([id, k]) => [id, tf.tensor1d(k)])); // id -> [B]
+  const { loss, grads } = program.lossAndGrads(vars, { imgs, labels }, [], { wrt, dropPathKeep });
+  const value = await readScalar(loss);
+  tf.dispose([imgs, labels, loss, ...dropPathKeep.values()]);
+  return { value, grads };
+}
+
+async function shardedStep(pool: GradientPool, vars: ParamTensors, batch: Batch, targets: Float32Array, keeps: ReadonlyMap<string, Float32Array>, image: readonly number[], classes: number): Promise<StepValues> {
+  await pool.publish(vars);
+  const { loss, grads } = await pool.lossAndGrads({ imgs: { data: batch.images, shape: [batch.size, ...image] }, labels: { data: targets, shape: [batch.size, classes] } }, keeps);
+  return { value: loss, grads };
 }
 
 /**

@@ -18,6 +18,8 @@ export interface FinetuneConfig {
   /** Use only the first images of each split (quick runs). */
   readonly trainLimit?: number;
   readonly testLimit?: number;
+  /** Training threads computing shards of every batch (runtime/parallel); absent: 1. */
+  readonly threads?: number;
 }
 
 /**

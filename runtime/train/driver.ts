@@ -76,7 +76,7 @@ export async function drive<B>(plan: DriverPlan, hooks: DriverHooks<B>): Promise
   };
   for (let epoch = plan.start.epoch; epoch < epochs; epoch++) {
     let units = epoch === plan.start.epoch ? plan.start.batchInEpoch : 0;
-    for await (const batch of units < unitsPerRun ? hooks.batches(epoch, units) : []) {
+    for await (const batch of units < unitsPerRun ? fetchAhead(hooks.batches(epoch, units)) : []) {
       const loss = await hooks.step(batch, { epoch, step, epochFraction: epoch + units / unitsPerEpoch });
       step += 1;
       units += unitsPerStep;
@@ -100,4 +100,28 @@ export async function drive<B>(plan: DriverPlan, hooks: DriverHooks<B>): Promise
     if (epoch + 1 < epochs && hooks.shouldStop()) return { kind: 'stopped', position };
   }
   return { kind: 'finished', position: { step, epoch: epochs, batchInEpoch: 0 } };
+}
+
+/**
+ * The items of `source`, fetching each next one while the current one is being used: the fetch
+ * starts on the next macrotask turn, after the step has handed its work to the training threads
+ * (runtime/parallel), so decoding and augmenting the next batch overlaps their compute. The
+ * order of items, and so every seeded draw of the pipeline, is unchanged.
+ */
+export async function* fetchAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  const later = () => new Promise<void>((resolve) => setImmediate(resolve)).then(() => it.next());
+  let next = it.next();
+  try {
+    for (;;) {
+      const r = await next;
+      if (r.done) return;
+      next = later();
+      yield r.value;
+    }
+  } finally {
+    // Stopped early: the fetch already started is not wanted; its failure is not the caller's.
+    next.catch(() => {});
+    await it.return?.();
+  }
 }

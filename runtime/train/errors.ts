@@ -10,7 +10,9 @@ export type TrainErrorCode =
   /** The data cannot feed the model. */
   | 'TRAIN004'
   /** A file of the run could not be written or read (full or read-only disk, permissions). */
-  | 'TRAIN005';
+  | 'TRAIN005'
+  /** A training thread could not start or failed (runtime/parallel). */
+  | 'TRAIN006';
 
 export class TrainError extends Error {
   constructor(

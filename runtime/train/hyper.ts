@@ -2,6 +2,7 @@
  * The hyper-parameters of one pretraining run: what the command line sets and a checkpoint
  * records, so a resumed run continues with exactly the same recipe.
  */
+import { MAX_THREADS } from '../parallel/threads.ts';
 import { scaledLr, type Schedule } from './schedule.ts';
 
 export interface PretrainHyper {
@@ -19,6 +20,11 @@ export interface PretrainHyper {
   readonly checkpointEvery: number;
   /** Use only the first N training images (absent: all); recorded, so --resume keeps it. */
   readonly limit?: number;
+  /**
+   * Training threads, each computing a shard of every micro-batch (runtime/parallel; absent: 1).
+   * Recorded: the sum over shards rounds differently for each count, so --resume keeps it.
+   */
+  readonly threads?: number;
 }
 
 /**
@@ -57,5 +63,6 @@ export function checkHyper(h: PretrainHyper): string[] {
   if (!Number.isInteger(h.seed)) problems.push(`--seed must be an integer, found ${h.seed}`);
   if (!Number.isInteger(h.checkpointEvery) || h.checkpointEvery < 0) problems.push(`--checkpoint-every must be a non-negative integer, found ${h.checkpointEvery}`);
   if (h.limit !== undefined && (!Number.isInteger(h.limit) || h.limit < 1)) problems.push(`--limit must be a positive integer, found ${h.limit}`);
+  if (h.threads !== undefined && (!Number.isInteger(h.threads) || h.threads < 1 || h.threads > MAX_THREADS)) problems.push(`--threads must be an integer from 1 to ${MAX_THREADS}, found ${h.threads}`);
   return problems;
 }

@@ -21,6 +21,13 @@ import type { ModelState } from './model-state.ts';
 import { learningRate } from './schedule.ts';
 import { drive, type DriveResult } from './driver.ts';
 import { optimizerStep, type MicroBatch } from './step.ts';
+import type { GradientPool } from '../parallel/pool.ts';
+
+/** The images of one micro-batch [B, C, S, S], normalised. */
+interface ImageBatch {
+  readonly images: Float32Array;
+  readonly size: number;
+}
 
 /** One line of metrics.jsonl. */
 export interface StepRecord {
@@ -59,6 +66,8 @@ export interface LoopContext {
   readonly start: Position;
   /** Whether `start` is a saved checkpoint (a resumed run). */
   readonly startSaved?: boolean;
+  /** Training threads that compute each micro-batch in shards (absent: this thread alone). */
+  readonly pool?: GradientPool;
 }
 
 export type LoopResult = DriveResult;
@@ -85,9 +94,10 @@ export async function runLoop(ctx: LoopContext, hooks: LoopHooks): Promise<LoopR
   let last = performance.now();
   let lastLr = 0;
 
-  // One item per optimizer step: the A micro-batches of the step, each with its masking noise
-  // drawn as it arrives (so the generator advances in the same order as before accumulation).
-  async function* groups(epoch: number, skipUnits: number): AsyncGenerator<MicroBatch[]> {
+  // One item per optimizer step: the images of its A micro-batches. Their masking noise is drawn
+  // when the step runs, micro-batch by micro-batch, so that the driver may fetch the next
+  // step's images early while the generator's state at a checkpoint is still the step's own.
+  async function* groups(epoch: number, skipUnits: number): AsyncGenerator<ImageBatch[]> {
     const batches = dataset.batches('train', {
       batchSize: hyper.batch,
       imageSize,
@@ -99,22 +109,23 @@ export async function runLoop(ctx: LoopContext, hooks: LoopHooks): Promise<LoopR
       skipBatches: skipUnits,
       ...(hyper.limit !== undefined ? { limit: hyper.limit } : {}),
     });
-    let group: MicroBatch[] = [];
+    let group: ImageBatch[] = [];
     for await (const b of batches) {
-      group.push({ images: b.images, noise: sampleNoise(ctx.strategy, b.size, grid, numVisible, rng), size: b.size }); // noise [B, L]
+      group.push({ images: b.images, size: b.size });
       if (group.length < hyper.accum) continue;
       yield group;
       group = [];
     }
   }
 
-  return drive<MicroBatch[]>(
+  return drive<ImageBatch[]>(
     { epochs: hyper.epochs, stepsPerEpoch: steps, unitsPerStep: hyper.accum, unitsPerEpoch: micro, start: ctx.start, checkpointEvery: hyper.checkpointEvery, startSaved: ctx.startSaved === true },
     {
       batches: groups,
       step: async (group, at) => {
         lastLr = learningRate(schedule, at.epochFraction);
-        return (await optimizerStep(program, state, group, lastLr)).loss;
+        const micro: MicroBatch[] = group.map((b) => ({ ...b, noise: sampleNoise(ctx.strategy, b.size, grid, numVisible, rng) })); // noise [B, L]
+        return (await optimizerStep(program, state, micro, lastLr, ctx.pool)).loss;
       },
       afterStep: (r) => {
         const now = performance.now();

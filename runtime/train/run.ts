@@ -14,6 +14,7 @@ import { writeLineChart } from '../image/index.ts';
 import { acquireLock, describeFsError, isFsError, LockError, writeFileAtomic } from '../io/index.ts';
 import { initialParams } from '../init.ts';
 import { Rng } from '../rng.ts';
+import { startPool, ThreadError, type GradientPool } from '../parallel/pool.ts';
 import { lower } from '../tfjs/program.ts';
 import type { Target } from '../tfjs/target.ts';
 import { checkedParams, readCheckpoint, saveCheckpoint, type AtomicWriter, type Position } from '../checkpoint/index.ts';
@@ -133,7 +134,14 @@ async function trainInFolder(o: PretrainOptions, files: RunFiles, graph: Graph):
 
   const program = lower(graph, o.target);
   const state = createModelState(graph, values);
+  let pool: GradientPool | undefined;
   try {
+    const threads = o.hyper.threads ?? 1;
+    if (threads > 1) {
+      pool = await startPool(graph, o.target, threads).catch((e: Error) => {
+        throw new TrainError('TRAIN006', e.message);
+      });
+    }
     if (moments) {
       const loaded = moments;
       try {
@@ -189,10 +197,16 @@ async function trainInFolder(o: PretrainOptions, files: RunFiles, graph: Graph):
     const shouldStop = () => (o.interrupted?.() ?? false) || (o.maxSteps !== undefined && stepsThisRun >= o.maxSteps);
 
     if (start.step === 0 && !o.resume) await evaluateHeldOut(0, 0);
-    const result = await runLoop({ program, state, dataset: o.dataset, hyper: o.hyper, rng, strategy: o.spec.mask.strategy, augment: o.spec.augment, start, startSaved: o.resume }, { onStep, checkpoint, onEpochEnd, shouldStop });
+    const result = await runLoop(
+      { program, state, dataset: o.dataset, hyper: o.hyper, rng, strategy: o.spec.mask.strategy, augment: o.spec.augment, start, startSaved: o.resume, ...(pool ? { pool } : {}) },
+      { onStep, checkpoint, onEpochEnd, shouldStop },
+    ).catch((e: unknown) => {
+      throw e instanceof ThreadError ? new TrainError('TRAIN006', e.message) : e;
+    });
     await writeLossChart(files.metrics, files.lossChart);
     return { result, lastLoss, ...(lastHeldOut ? { heldOut: lastHeldOut } : {}) };
   } finally {
+    await pool?.close();
     state.dispose();
   }
 }

@@ -1,0 +1,45 @@
+/**
+ * How many training threads a command uses when `--threads` is not given: the machine's cores,
+ * capped by what pays. A thread pays only when its shard of a micro-batch is enough work to
+ * hide the pool's per-step costs (publishing the parameters, messages, summing gradients: a
+ * few milliseconds); below MIN_GFLOP_PER_THREAD per shard one thread is used.
+ */
+import { availableParallelism } from 'node:os';
+import { countFlops } from '../../compiler/analysis/index.ts';
+import type { Graph } from '../../compiler/ir/types.ts';
+import type { BackendName } from '../tfjs/target.ts';
+
+/** Training FLOPs (forward and backward) one thread's shard should at least hold, in GFLOP. */
+export const MIN_GFLOP_PER_THREAD = 0.5;
+/** The most threads chosen by default (more are taken only when asked for). */
+export const MAX_DEFAULT_THREADS = 16;
+/** The most threads accepted by --threads. */
+export const MAX_THREADS = 256;
+
+export interface ThreadChoice {
+  readonly threads: number;
+  /** Why, for the start-up line. */
+  readonly reason: string;
+}
+
+/** Whether a backend trains in maec's threads (wasm, cpu) rather than in parallel on its own. */
+export function threadsApply(backend: BackendName): boolean {
+  return backend === 'wasm' || backend === 'cpu';
+}
+
+/** The default number of training threads for `graph` at `batch` images per micro-batch on `backend`. */
+export function defaultThreads(graph: Graph, batch: number, backend: BackendName, cores = availableParallelism()): ThreadChoice {
+  if (!threadsApply(backend)) return { threads: 1, reason: `${backend} computes in parallel itself` };
+  const gflop = (countFlops(graph).step.total * batch) / 1e9;
+  const byWork = Math.max(1, Math.floor(gflop / MIN_GFLOP_PER_THREAD));
+  const threads = Math.max(1, Math.min(cores, MAX_DEFAULT_THREADS, byWork, batch));
+  const limit = threads === cores ? `${cores} cores` : threads === byWork ? `${gflop.toFixed(2)} GFLOP per micro-batch, at least ${MIN_GFLOP_PER_THREAD} a thread` : threads === batch ? `batch ${batch}` : `at most ${MAX_DEFAULT_THREADS} by default`;
+  return { threads, reason: limit };
+}
+
+/** A problem with a requested thread count on `backend`, or undefined. */
+export function checkThreads(threads: number, backend: BackendName): string | undefined {
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) return `--threads must be an integer from 1 to ${MAX_THREADS}, found ${threads}`;
+  if (threads > 1 && !threadsApply(backend)) return `--threads ${threads} needs the wasm or cpu backend; ${backend} computes in parallel itself (use --threads 1 or leave it out)`;
+  return undefined;
+}

@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildGraph } from '../../compiler/build/mae.ts';
+import { cifarSmall } from '../../models/cifar-small.ts';
+import { checkThreads, defaultThreads, MAX_DEFAULT_THREADS } from '../../runtime/parallel/threads.ts';
+import { tinySpec } from '../train/helpers.ts';
+
+test('the default is the cores for a model whose micro-batch is enough work, capped at MAX_DEFAULT_THREADS', () => {
+  const graph = buildGraph(cifarSmall);
+  assert.equal(defaultThreads(graph, 64, 'wasm', 4).threads, 4);
+  assert.match(defaultThreads(graph, 64, 'wasm', 4).reason, /4 cores/);
+  assert.equal(defaultThreads(graph, 64, 'wasm', 64).threads, MAX_DEFAULT_THREADS);
+});
+
+test('a micro-batch too small to pay for a second thread trains on one', () => {
+  const choice = defaultThreads(buildGraph(tinySpec()), 32, 'wasm', 8);
+  assert.equal(choice.threads, 1);
+  assert.match(choice.reason, /GFLOP per micro-batch/);
+});
+
+test('webgpu and tensorflow take one maec thread by default and refuse more', () => {
+  const graph = buildGraph(cifarSmall);
+  for (const backend of ['webgpu', 'tensorflow'] as const) {
+    assert.equal(defaultThreads(graph, 64, backend, 8).threads, 1);
+    assert.match(checkThreads(2, backend) ?? '', /needs the wasm or cpu backend/);
+    assert.equal(checkThreads(1, backend), undefined);
+  }
+  assert.match(checkThreads(0, 'wasm') ?? '', /--threads must be an integer from 1/);
+});
