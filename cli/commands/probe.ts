@@ -1,4 +1,7 @@
 import { BACKEND_FLAG } from '../backend-flag.ts';
+import { chooseThreads, THREADS_FLAG } from '../threads-flag.ts';
+import { buildGraph } from '../../compiler/build/mae.ts';
+import { FEATURE_BATCH } from '../../runtime/eval/probe-run.ts';
 import { join, resolve } from 'node:path';
 import { BACKENDS, describeTarget, openTarget, type BackendName } from '../../runtime/tfjs/target.ts';
 import { DataError, openDataset } from '../../runtime/data/index.ts';
@@ -31,6 +34,7 @@ const FLAGS = {
   seed: { kind: 'string', value: 'S', help: 'seed of the head init and batch order (default 0)' },
   out: { kind: 'string', value: 'DIR', help: 'results folder (default: <run>/probe)' },
   backend: BACKEND_FLAG,
+  threads: { ...THREADS_FLAG, help: 'threads that extract the features (the encoder on shards of each batch); the head trains on one' },
 } as const;
 
 const HELP = `usage: maec probe <run dir | checkpoint.safetensors> --data SRC [flags]
@@ -109,6 +113,9 @@ export const probeCommand: Command = {
     const outDir = f.out !== undefined ? resolve(io.cwd, f.out) : f.scratch ? resolve(io.cwd, 'runs', 'scratch-probe') : outDirFor(checkpointPath(runArg), 'probe');
     const target = await openTarget(backendArg);
     io.err(`backend ${describeTarget(target)}\n`);
+    const threads = chooseThreads(f.threads as string | undefined, undefined, buildGraph(pretrained.spec, 'encoder'), FEATURE_BATCH, target.backend);
+    if (typeof threads === 'string') return usage(io, threads);
+    io.err(`${threads.threads} feature thread${threads.threads === 1 ? '' : 's'} (${threads.reason})\n`);
     const bar = progress((t) => io.err(t), process.stderr.isTTY === true);
     let result;
     try {
@@ -120,6 +127,7 @@ export const probeCommand: Command = {
         target,
         pooling,
         config,
+        threads: threads.threads,
         ...(p.trainLimit > 0 ? { trainLimit: p.trainLimit } : {}),
         ...(p.testLimit > 0 ? { testLimit: p.testLimit } : {}),
         outDir,

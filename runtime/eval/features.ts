@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Graph } from '../../compiler/ir/types.ts';
 import type { Dataset, Split } from '../data/index.ts';
+import type { GradientPool } from '../parallel/pool.ts';
 import { lower } from '../tfjs/program.ts';
+import { fetchAhead } from '../train/driver.ts';
 import type { Target } from '../tfjs/target.ts';
 
 /** Labelled feature vectors of one split: features [N, D] row-major, labels [N]. */
@@ -17,6 +19,8 @@ export interface ExtractOptions {
   readonly limit?: number;
   /** Called after each batch with the images done so far. */
   readonly onBatch?: (done: number, total: number) => void;
+  /** Threads that run the encoder on shards of each batch (started for `encoder`, params published). */
+  readonly pool?: GradientPool;
 }
 
 /**
@@ -38,12 +42,13 @@ export async function extractFeatures(dataset: Dataset, split: Split, encoder: G
   const program = lower(encoder, target);
   let done = 0;
   const stream = dataset.batches(split, { batchSize: options.batchSize, imageSize: s, channels: c, seed: 0, epoch: 0, augment: 'none', dropLast: false, shuffle: false, ...(options.limit !== undefined ? { limit: options.limit } : {}) });
-  for await (const batch of stream) {
+  for await (const batch of fetchAhead(stream)) {
+    const shape = [batch.size, c, s, s];
+    const sharded = options.pool ? (await options.pool.run({ imgs: { data: batch.images, shape } }, ['latent']))['latent']! : undefined;
     const pooled = tf.tidy(() => {
-      const imgs = tf.tensor(batch.images, [batch.size, c, s, s]);
-      const { latent } = program.run(params, { imgs }, ['latent']); // [B, 1+L, D]
-      if (pooling === 'mean') return tf.mean(tf.slice(latent!, [0, 1, 0], [batch.size, -1, dim]), 1); // [B, D]
-      return tf.reshape(tf.slice(latent!, [0, 0, 0], [batch.size, 1, dim]), [batch.size, dim]); // [B, D]
+      const latent = sharded ? tf.tensor(sharded.data, [...sharded.shape]) : program.run(params, { imgs: tf.tensor(batch.images, shape) }, ['latent'])['latent']!; // [B, 1+L, D]
+      if (pooling === 'mean') return tf.mean(tf.slice(latent, [0, 1, 0], [batch.size, -1, dim]), 1); // [B, D]
+      return tf.reshape(tf.slice(latent, [0, 0, 0], [batch.size, 1, dim]), [batch.size, dim]); // [B, D]
     });
     features.set(await pooled.data(), done * dim);
     pooled.dispose();

@@ -11,6 +11,7 @@ import type { MaeSpec } from '../../dsl/index.ts';
 import { checkCompatibility, type Dataset } from '../data/index.ts';
 import { initialValue } from '../init.ts';
 import { Rng } from '../rng.ts';
+import { startPool } from '../parallel/pool.ts';
 import type { Target } from '../tfjs/target.ts';
 import { confusionOf, type Confusion } from './confusion.ts';
 import { extractFeatures, type Pooling } from './features.ts';
@@ -35,7 +36,12 @@ export interface ProbeRun {
   /** Written into result.json beside the figures (mode, checkpoint, data, ...). */
   readonly record: Readonly<Record<string, unknown>>;
   readonly progress: Progress;
+  /** Threads that extract the features (absent: 1); the head trains on one. */
+  readonly threads?: number;
 }
+
+/** Images per feature-extraction batch. */
+export const FEATURE_BATCH = 256;
 
 export interface ProbeResult {
   readonly confusion: Confusion;
@@ -64,10 +70,15 @@ export async function probe(run: ProbeRun): Promise<ProbeResult> {
   const bar = run.progress;
   let train;
   let test;
+  // Forward passes only: the threads differentiate nothing (no gradient buffers).
+  const pool = (run.threads ?? 1) > 1 ? await startPool(encoder, run.target, run.threads!, []) : undefined;
   try {
-    train = await extractFeatures(dataset, 'train', encoder, run.target, params, run.pooling, { batchSize: 256, ...limit(run.trainLimit), onBatch: (d, t) => bar.update(d, t, 'train features') });
-    test = await extractFeatures(dataset, 'test', encoder, run.target, params, run.pooling, { batchSize: 256, ...limit(run.testLimit), onBatch: (d, t) => bar.update(d, t, 'test features') });
+    await pool?.publish(params);
+    const shared = pool ? { pool } : {};
+    train = await extractFeatures(dataset, 'train', encoder, run.target, params, run.pooling, { batchSize: FEATURE_BATCH, ...limit(run.trainLimit), ...shared, onBatch: (d, t) => bar.update(d, t, 'train features') });
+    test = await extractFeatures(dataset, 'test', encoder, run.target, params, run.pooling, { batchSize: FEATURE_BATCH, ...limit(run.testLimit), ...shared, onBatch: (d, t) => bar.update(d, t, 'test features') });
   } finally {
+    await pool?.close();
     tf.dispose([...params.values()]);
   }
   const featureSeconds = (performance.now() - t0) / 1000;

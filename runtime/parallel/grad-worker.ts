@@ -6,9 +6,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
-import { lower } from '../tfjs/program.ts';
+import { lower, type ProgramInputs } from '../tfjs/program.ts';
 import { describeTarget, openTarget } from '../tfjs/target.ts';
-import { layoutOf, viewOf, type StepRequest, type WorkerInit, type WorkerReply } from './protocol.ts';
+import { layoutOf, viewOf, type RunRequest, type WorkerInit, type WorkerReply, type WorkerRequest } from './protocol.ts';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
@@ -29,18 +29,26 @@ try {
     params = new Map(init.graph.params.map((p) => [p.name, tf.tensor(viewOf(init.params, paramLayout, p.name).slice(), [...p.shape])]));
   };
 
-  port.on('message', async (m: StepRequest) => {
+  const run = async (m: RunRequest, inputs: ProgramInputs) => {
+    const out = program.run(params, inputs, m.outputs);
+    const values = await Promise.all(m.outputs.map(async (name) => [name, { data: (await out[name]!.data()) as Float32Array, shape: out[name]!.shape }] as const));
+    tf.dispose([...Object.values(out), ...Object.values(inputs)]);
+    port.postMessage({ kind: 'outputs', values } satisfies WorkerReply, values.map(([, t]) => t.data.buffer as ArrayBuffer));
+  };
+
+  port.on('message', async (m: WorkerRequest) => {
     try {
       if (m.paramsVersion !== version) {
         loadParams();
         version = m.paramsVersion;
       }
-      const inputs = Object.fromEntries(Object.entries(m.inputs).map(([name, t]) => [name, tf.tensor(t!.data, [...t!.shape])]));
+      const inputs: ProgramInputs = Object.fromEntries(Object.entries(m.inputs).map(([name, t]) => [name, tf.tensor(t!.data, [...t!.shape])]));
+      if (m.kind === 'run') return await run(m, inputs);
       const keep = m.dropPathKeep ? new Map(m.dropPathKeep.map(([id, k]) => [id, tf.tensor1d(k)])) : undefined;
       const { loss, grads } = program.lossAndGrads(params, inputs, [], { wrt: init.wrt, ...(keep ? { dropPathKeep: keep } : {}) });
       const value = (await loss.data())[0]!;
       for (const name of init.wrt) viewOf(init.grads, gradLayout, name).set((await grads.get(name)!.data()) as Float32Array);
-      tf.dispose([loss, ...grads.values(), ...Object.values(inputs), ...(keep ? keep.values() : [])]);
+      tf.dispose([loss, ...grads.values(), ...Object.values(inputs), ...(keep ? keep.values() : [])] as tf.Tensor[]);
       reply({ kind: 'done', loss: value });
     } catch (e) {
       reply({ kind: 'failed', message: (e as Error).stack ?? String(e) });

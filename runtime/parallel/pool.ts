@@ -16,8 +16,8 @@ import type { Graph } from '../../compiler/ir/types.ts';
 import type { ParamTensors } from '../tfjs/program.ts';
 import { readAll } from '../tfjs/read.ts';
 import type { Target } from '../tfjs/target.ts';
-import { layoutOf, viewOf, type Layout, type StepRequest, type WorkerReply } from './protocol.ts';
-import { shardSizes, splitInputs, splitPerSample, type HostInputs } from './shards.ts';
+import { layoutOf, viewOf, type Layout, type WorkerRequest, type WorkerReply } from './protocol.ts';
+import { shardSizes, splitInputs, splitPerSample, type HostInputs, type HostTensor } from './shards.ts';
 
 export interface ShardedStep {
   /** The batch's loss: the shards' losses weighted by their share of the samples. */
@@ -32,6 +32,8 @@ export interface GradientPool {
   publish(params: ParamTensors): Promise<void>;
   /** Loss and gradients of the batch in `inputs` (batch first), split over the threads. */
   lossAndGrads(inputs: HostInputs, dropPathKeep?: ReadonlyMap<string, Float32Array>): Promise<ShardedStep>;
+  /** Evaluates `outputs` of the batch in `inputs`, split over the threads; outputs are batch first, in order. */
+  run(inputs: HostInputs, outputs: readonly string[]): Promise<Record<string, HostTensor>>;
   /** Stops the threads. */
   close(): Promise<void>;
 }
@@ -77,7 +79,7 @@ export async function startPool(graph: Graph, target: Target, threads: number, w
     worker.on('exit', (code) => lost(new Error(`it exited with code ${code}`)));
     pool.push(thread);
   }
-  const ask = (t: Thread, request?: StepRequest) =>
+  const ask = (t: Thread, request?: WorkerRequest) =>
     new Promise<WorkerReply>((resolve, reject) => {
       t.pending = { resolve, reject };
       if (request) t.worker.postMessage(request);
@@ -103,9 +105,7 @@ export async function startPool(graph: Graph, target: Target, threads: number, w
       version += 1;
     },
     async lossAndGrads(inputs, dropPathKeep) {
-      const first = Object.values(inputs)[0];
-      if (!first) throw new Error('no inputs to shard');
-      const sizes = shardSizes(first.shape[0]!, pool.length);
+      const sizes = shardSizes(batchOf(inputs), pool.length);
       const shards = splitInputs(inputs, sizes);
       const keeps = dropPathKeep ? splitPerSample(dropPathKeep, sizes) : undefined;
       const replies = await Promise.all(
@@ -119,8 +119,35 @@ export async function startPool(graph: Graph, target: Target, threads: number, w
       }
       return { loss, grads: sumGrads(wrt, shapes, gradLayout, sizes.map((size, i) => ({ buffer: pool[i]!.grads, weight: size / batch }))) };
     },
+    async run(inputs, outputs) {
+      const sizes = shardSizes(batchOf(inputs), pool.length);
+      const shards = splitInputs(inputs, sizes);
+      const replies = await Promise.all(sizes.map((_, i) => ask(pool[i]!, { kind: 'run', paramsVersion: version, inputs: shards[i]!, outputs })));
+      const parts = replies.map((r, i) => {
+        if (r.kind !== 'outputs') throw new ThreadError(`training thread ${i + 1} of ${pool.length} failed: ${r.kind === 'failed' ? r.message : r.kind}`);
+        return new Map(r.values);
+      });
+      return Object.fromEntries(outputs.map((name) => [name, concatSamples(parts.map((p) => p.get(name)!))]));
+    },
     close,
   };
+}
+
+function batchOf(inputs: HostInputs): number {
+  const first = Object.values(inputs)[0];
+  if (!first) throw new Error('no inputs to shard');
+  return first.shape[0]!;
+}
+
+/** Shards of one output joined along the batch. */
+function concatSamples(parts: readonly HostTensor[]): HostTensor {
+  const data = new Float32Array(parts.reduce((n, p) => n + p.data.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    data.set(p.data, at);
+    at += p.data.length;
+  }
+  return { data, shape: [parts.reduce((n, p) => n + p.shape[0]!, 0), ...parts[0]!.shape.slice(1)] };
 }
 
 /** Σ_i weight_i · grad_i per parameter, in shard order, accumulated in float64. */

@@ -1,7 +1,7 @@
 /** Messages between a GradientPool (pool.ts) and its training threads (grad-worker.ts). */
 import type { Graph } from '../../compiler/ir/types.ts';
 import type { BackendName } from '../tfjs/target.ts';
-import type { HostInputs } from './shards.ts';
+import type { HostInputs, HostTensor } from './shards.ts';
 
 /** What a thread is started with (worker_threads' workerData). */
 export interface WorkerInit {
@@ -24,7 +24,21 @@ export interface StepRequest {
   readonly dropPathKeep?: ReadonlyArray<readonly [string, Float32Array]>;
 }
 
-export type WorkerReply = { readonly kind: 'ready'; readonly target: string } | { readonly kind: 'done'; readonly loss: number } | { readonly kind: 'failed'; readonly message: string };
+/** Evaluate `outputs` on a shard (a forward pass: feature extraction). */
+export interface RunRequest {
+  readonly kind: 'run';
+  readonly paramsVersion: number;
+  readonly inputs: HostInputs;
+  readonly outputs: readonly string[];
+}
+
+export type WorkerRequest = StepRequest | RunRequest;
+
+export type WorkerReply =
+  | { readonly kind: 'ready'; readonly target: string }
+  | { readonly kind: 'done'; readonly loss: number }
+  | { readonly kind: 'outputs'; readonly values: ReadonlyArray<readonly [string, HostTensor]> }
+  | { readonly kind: 'failed'; readonly message: string };
 
 /** Byte layout of the named tensors in one flat Float32 buffer. */
 export interface Layout {

@@ -79,3 +79,21 @@ test('--threads above one on a backend that is not wasm or cpu, or not a count, 
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--threads must be a positive integer, found many/);
 });
+
+test('a probe whose features 2 threads extract trains the head the one-thread features train', async (t) => {
+  const run = join(tempDir(), 'run');
+  assert.equal((await runCli(['pretrain', spec, '--data', DATA, '--epochs', '1', '--batch', '32', '--out', run])).code, 0);
+  const outs: string[] = [];
+  for (const threads of ['1', '2']) {
+    const out = join(tempDir(), `probe${threads}`);
+    const r = await runCli(['probe', run, '--data', DATA, '--epochs', '3', '--warmup', '1', '--batch', '64', '--threads', threads, '--out', out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`${threads} feature threads? \\(requested with --threads\\)`));
+    outs.push(out);
+  }
+  const worst = Math.max(...['loss', 'train_loss'].map((k) => worstLossDifference(records(outs[1]!), records(outs[0]!), k)));
+  t.diagnostic(`worst relative loss difference of the probe head, 2 feature threads vs 1: ${worst.toExponential(2)}`);
+  assert.ok(worst < 1e-5, `${worst}`);
+  const top1 = (dir: string) => (JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as { top1: number }).top1;
+  assert.equal(top1(outs[1]!), top1(outs[0]!));
+});
