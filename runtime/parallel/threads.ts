@@ -27,13 +27,24 @@ export function threadsApply(backend: BackendName): boolean {
   return backend === 'wasm' || backend === 'cpu';
 }
 
+/**
+ * The cores this process may fill by default: MAEC_THREAD_CORES when set (maec sweep and
+ * maec worker set it for the stages they run side by side, so that W stages share the cores
+ * rather than each taking all of them), else every logical core.
+ */
+export function coresForThreads(env: NodeJS.ProcessEnv = process.env): number {
+  const given = env['MAEC_THREAD_CORES'];
+  const n = given !== undefined && /^\d+$/.test(given) ? Number(given) : NaN;
+  return Number.isSafeInteger(n) && n >= 1 ? n : availableParallelism();
+}
+
 /** The default number of training threads for `graph` at `batch` images per micro-batch on `backend`. */
-export function defaultThreads(graph: Graph, batch: number, backend: BackendName, cores = availableParallelism()): ThreadChoice {
+export function defaultThreads(graph: Graph, batch: number, backend: BackendName, cores = coresForThreads()): ThreadChoice {
   if (!threadsApply(backend)) return { threads: 1, reason: `${backend} computes in parallel itself` };
   const gflop = (countFlops(graph).step.total * batch) / 1e9;
   const byWork = Math.max(1, Math.floor(gflop / MIN_GFLOP_PER_THREAD));
   const threads = Math.max(1, Math.min(cores, MAX_DEFAULT_THREADS, byWork, batch));
-  const limit = threads === cores ? `${cores} cores` : threads === byWork ? `${gflop.toFixed(2)} GFLOP per micro-batch, at least ${MIN_GFLOP_PER_THREAD} a thread` : threads === batch ? `batch ${batch}` : `at most ${MAX_DEFAULT_THREADS} by default`;
+  const limit = threads === cores ? `${cores} core${cores === 1 ? '' : 's'}` : threads === byWork ? `${gflop.toFixed(2)} GFLOP per micro-batch, at least ${MIN_GFLOP_PER_THREAD} a thread` : threads === batch ? `batch ${batch}` : `at most ${MAX_DEFAULT_THREADS} by default`;
   return { threads, reason: limit };
 }
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildGraph } from '../../compiler/build/mae.ts';
 import { cifarSmall } from '../../models/cifar-small.ts';
-import { checkThreads, defaultThreads, MAX_DEFAULT_THREADS } from '../../runtime/parallel/threads.ts';
+import { checkThreads, coresForThreads, defaultThreads, MAX_DEFAULT_THREADS } from '../../runtime/parallel/threads.ts';
 import { tinySpec } from '../train/helpers.ts';
 
 test('the default is the cores for a model whose micro-batch is enough work, capped at MAX_DEFAULT_THREADS', () => {
@@ -26,4 +26,10 @@ test('webgpu and tensorflow take one maec thread by default and refuse more', ()
     assert.equal(checkThreads(1, backend), undefined);
   }
   assert.match(checkThreads(0, 'wasm') ?? '', /--threads must be an integer from 1/);
+});
+
+test('MAEC_THREAD_CORES bounds the cores a default may fill; anything but a positive integer is ignored', () => {
+  assert.equal(coresForThreads({ MAEC_THREAD_CORES: '3' }), 3);
+  for (const bad of ['0', '-1', 'two', '1.5', ''])
+    assert.equal(coresForThreads({ MAEC_THREAD_CORES: bad }), coresForThreads({}), bad);
 });
