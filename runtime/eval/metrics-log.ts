@@ -1,5 +1,5 @@
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../io/index.ts';
+/** The metrics.jsonl of a fine-tuning or probe run, written through runtime/io/jsonl.ts. */
+import { appendRecord, cutRecords } from '../io/jsonl.ts';
 
 /** A run's metrics.jsonl: one JSON object per line. */
 export interface MetricsLog {
@@ -13,21 +13,5 @@ export interface MetricsLog {
 }
 
 export function metricsLog(path: string): MetricsLog {
-  return {
-    write: (record) => appendFileSync(path, `${JSON.stringify(record)}\n`),
-    async cut(step) {
-      const kept = existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((line) => stepOf(line) <= step) : [];
-      await writeFileAtomic(path, kept.map((line) => `${line}\n`).join(''));
-    },
-  };
-}
-
-/** The line's `step`, or Infinity for a blank, torn or step-less line. */
-function stepOf(line: string): number {
-  try {
-    const step = (JSON.parse(line) as { step?: unknown }).step;
-    return typeof step === 'number' ? step : Infinity;
-  } catch {
-    return Infinity;
-  }
+  return { write: (record) => appendRecord(path, record), cut: (step) => cutRecords(path, step) };
 }

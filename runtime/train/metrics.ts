@@ -1,12 +1,10 @@
 /**
  * metrics.jsonl: one JSON object per optimizer step, and after each epoch (and before the first
  * step) one `{"kind": "heldout", ...}` record: the held-out masked-patch loss beside the trivial
- * predictor's (runtime/train/heldout.ts). Lines are appended as they are made; on resume the
- * file is cut back (atomically) to the checkpoint's step, so what is redone after a crash is not
- * listed twice.
+ * predictor's (runtime/train/heldout.ts), written through runtime/io/jsonl.ts (appended as made,
+ * cut back to the checkpoint's step on resume).
  */
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../io/index.ts';
+import { appendRecord, cutRecords, readRecords } from '../io/jsonl.ts';
 import type { StepRecord } from './loop.ts';
 
 /** One held-out evaluation: after `step` optimizer steps, at fractional `epoch`. */
@@ -34,30 +32,17 @@ export function readHeldOut(path: string): HeldOutRecord[] {
 }
 
 function readLines(path: string): Line[] {
-  if (!existsSync(path)) return [];
-  const out: Line[] = [];
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      out.push(JSON.parse(line) as Line);
-    } catch {
-      // Only the last line can be torn; anything after it was never written.
-      break;
-    }
-  }
-  return out;
+  return readRecords(path) as unknown as Line[];
 }
 
 /** Keeps the records up to and including `step`. */
 export async function truncateMetrics(path: string, step: number): Promise<void> {
-  const kept = readLines(path).filter((r) => r.step <= step);
-  await writeFileAtomic(path, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  await cutRecords(path, step);
 }
 
 /** Appends one record. */
 export function appendMetric(path: string, r: StepRecord): void {
-  const line = { step: r.step, epoch: round(r.epoch, 6), loss: r.loss, lr: r.lr, imagesPerSecond: round(r.imagesPerSecond, 1) };
-  appendFileSync(path, `${JSON.stringify(line)}\n`);
+  appendRecord(path, { step: r.step, epoch: round(r.epoch, 6), loss: r.loss, lr: r.lr, imagesPerSecond: round(r.imagesPerSecond, 1) });
 }
 
 function round(x: number, digits: number): number {
@@ -68,5 +53,5 @@ function round(x: number, digits: number): number {
 /** Appends one held-out record. */
 export function appendHeldOut(path: string, r: Omit<HeldOutRecord, 'kind'>): void {
   const line: HeldOutRecord = { kind: 'heldout', step: r.step, epoch: round(r.epoch, 6), loss: r.loss, trivial: r.trivial, images: r.images };
-  appendFileSync(path, `${JSON.stringify(line)}\n`);
+  appendRecord(path, { ...line });
 }
