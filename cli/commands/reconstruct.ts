@@ -1,21 +1,8 @@
 import { BACKEND_FLAG } from '../backend-flag.ts';
-import * as tf from '@tensorflow/tfjs-core';
-import * as E from 'fp-ts/lib/Either.js';
 import { extname, resolve } from 'node:path';
-import { buildGraph } from '../../compiler/build/mae.ts';
-import { decodeSpec } from '../../dsl/decode.ts';
-import { formatProblem } from '../../dsl/problem.ts';
-import { tryVariant } from '../../dsl/variants.ts';
-import { BACKENDS, describeTarget, openTarget, type BackendName } from '../../runtime/tfjs/target.ts';
-import { checkedParams, readCheckpoint } from '../../runtime/checkpoint/index.ts';
-import { statsForChannels } from '../../runtime/data/index.ts';
+import { BACKENDS, describeTarget, type BackendName } from '../../runtime/tfjs/target.ts';
 import { checkpointPath } from '../../runtime/eval/pretrained.ts';
-import { readImageFile } from '../../runtime/image/index.ts';
-import { initialParams } from '../../runtime/init.ts';
-import { sampleNoise } from '../../runtime/masking/noise.ts';
-import { Rng } from '../../runtime/rng.ts';
-import { lower } from '../../runtime/tfjs/program.ts';
-import { reconstructionRows, writeReconstructionGrid } from '../../runtime/train/reconstruction.ts';
+import { reconstructImages, ReconstructRequestError } from '../../runtime/eval/reconstruct-images.ts';
 import { describeFlags } from '../args.ts';
 import { sameFile } from '../same-file.ts';
 import { intFlag, parseDecimal, shownText } from '../numbers.ts';
@@ -78,29 +65,17 @@ export const reconstructCommand: Command = {
     if (input !== undefined) return usage(io, `--out ${outArg} is the image file ${input}; the grid would overwrite it: choose another --out`);
 
     try {
-      const ckpt = await readCheckpoint(checkpointPath(resolve(io.cwd, run)));
-      const decoded = decodeSpec(ckpt.meta.spec);
-      if (E.isLeft(decoded)) throw new Error(`${ckpt.path}: invalid spec: ${decoded.left.map(formatProblem).join('; ')}`);
-      // A different mask ratio changes K only: the parameters fit any ratio.
-      const withRatio = ratio === undefined ? E.right(decoded.right) : tryVariant(decoded.right, { mask: { ratio } });
-      if (E.isLeft(withRatio)) return usage(io, withRatio.left.map(formatProblem).join('; '));
-      const spec = withRatio.right;
-      const graph = buildGraph(spec); // the symmetric baseline's checkpoint has its own graph
-      const values = checkedParams(ckpt, graph.params, initialParams(graph.params, Rng.fromSeed(0)));
-      const { channels, imageSize, grid, numVisible } = graph.meta;
-      const stats = statsForChannels(ckpt.meta.stats, channels);
-      const pixels = await Promise.all(images.map((f) => readImageFile(resolve(io.cwd, f), { size: imageSize, channels: channels === 3 ? 3 : 1, mean: stats.mean, std: stats.std })));
-      const batch = new Float32Array(pixels.reduce((n, p) => n + p.length, 0));
-      pixels.forEach((p, i) => batch.set(p, i * p.length)); // [N, C, S, S]
-
-      const target = await openTarget(backend);
-      io.err(`backend ${describeTarget(target)}\n`);
-      const params = new Map(graph.params.map((p) => [p.name, tf.tensor(values.get(p.name)!, [...p.shape])]));
-      const noise = sampleNoise(spec.mask.strategy, images.length, grid, numVisible, Rng.fromSeed(seed));
-      const rows = await reconstructionRows(lower(graph, target), params, batch, noise);
-      tf.dispose([...params.values()]);
-      await writeReconstructionGrid(out, rows, { channels, imageSize }, stats);
+      await reconstructImages({
+        checkpoint: checkpointPath(resolve(io.cwd, run)),
+        images: images.map((f) => resolve(io.cwd, f)),
+        ...(ratio !== undefined ? { ratio } : {}),
+        seed,
+        out,
+        ...(backend !== undefined ? { backend } : {}),
+        onTarget: (target) => io.err(`backend ${describeTarget(target)}\n`),
+      });
     } catch (e) {
+      if (e instanceof ReconstructRequestError) return usage(io, e.message);
       io.err(`maec reconstruct: ${(e as Error).message}\n`);
       return EXIT.modelError;
     }
