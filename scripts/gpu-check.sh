@@ -18,7 +18,9 @@
 #      the bench config (models/cifar-small.ts) at batch 64, and MAE ViT-B/16 at 224
 #      (models/mae-vit-b16.ts) at batch 64 or the largest of 64/32/16/8 that runs on webgpu;
 #      wasm times ViT-B/16 at batch GPU_CHECK_VIT_WASM_BATCH (default 8: one wasm step at 64
-#      takes about a minute).
+#      takes about a minute);
+#   4. the CPU training step with 1, 2, 4, ... up to 16 training threads (bench/threads.ts),
+#      into threads.md.
 # Results: GPU_CHECK_OUT (default $OUT when set, else ./gpu-check-results): log.txt and
 # results.jsonl (one bench/gpu-step.ts RESULT per line). Exit status: 0 when every check ran,
 # 1 when one failed (the others still run).
@@ -108,6 +110,14 @@ if [[ $TINY != 1 ]]; then
   done
   (( vit_ok )) || FAILED=1
   if [[ $QUICK != 1 ]]; then step vit-b16 wasm "$VIT_WASM_BATCH" 2 300 || FAILED=1; fi
+fi
+
+say "== 4. CPU training threads (bench/threads.ts): the same step on 1, 2, 4, ... of this machine's cores"
+if [[ $TINY != 1 ]]; then
+  CORES=$(nproc); COUNTS=1; n=2
+  while (( n <= CORES && n <= 16 )); do COUNTS="$COUNTS,$n"; n=$(( n * 2 )); done
+  ROUNDS=2; [[ $QUICK == 1 ]] && ROUNDS=1
+  run 300 node --import tsx bench/threads.ts --config cifar-small --batch 64 --threads "$COUNTS" --steps 3 --rounds "$ROUNDS" --out "$OUT_DIR/threads.md" || FAILED=1
 fi
 
 say "== summary ($RESULTS)"
