@@ -6,7 +6,7 @@ import { linear } from './ops/linear.ts';
 import { crossEntropy, maskedMse, normalizePatches } from './ops/loss.ts';
 import { argsort, maskFromRestore, maskReplace } from './ops/masking.ts';
 import { patchify } from './ops/patchify.ts';
-import { concatTokens, expandTokens, gatherTokens, sliceTokens } from './ops/tokens.ts';
+import { concatTokens, expandTokens, sliceTokens } from './ops/tokens.ts';
 import type { LoweringPolicy } from './lowering-policy.ts';
 
 /** What an executor may read besides its inputs. */
@@ -37,7 +37,7 @@ export const EXECUTORS: { readonly [K in Exclude<OpKind, 'input' | 'param'>]: Ex
   concatTokens: (_node, inputs, ctx) => concatTokens(inputs, ctx.batch),
   expandTokens: (node, [token], ctx) => expandTokens(token!, ctx.batch, node.op.count),
   argsort: (_node, [keys]) => argsort(keys!),
-  gatherTokens: (_node, [x, ids], ctx) => gatherTokens(ctx.policy, x!, ids!),
+  gatherTokens: (_node, [x, ids], ctx) => ctx.ops.gatherTokens(ctx.policy, x!, ids!),
   maskFromRestore: (node, [idsRestore]) => maskFromRestore(idsRestore!, node.op.keep),
   maskReplace: (_node, [x, mask, token]) => maskReplace(x!, mask!, token!),
   normalizePatches: (node, [target]) => normalizePatches(target!, node.op.eps),

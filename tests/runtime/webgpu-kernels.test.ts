@@ -1,0 +1,155 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { STOCK_OPS, WEBGPU_KERNEL_OPS, type OpImpls } from '../../runtime/tfjs/ops/impls.ts';
+import { Rng } from '../../runtime/rng.ts';
+import { describeTarget, openTarget, type Target } from '../../runtime/tfjs/target.ts';
+import { webgpuKernelNames } from '../../runtime/tfjs/webgpu-kernels/names.ts';
+import { countDispatches } from '../../runtime/tfjs/webgpu.ts';
+import { relativeError } from './reference/cases.ts';
+import { gpuKernelsOnly, webgpuSkip } from './webgpu-env.ts';
+
+/**
+ * maec's WebGPU kernels (runtime/tfjs/webgpu-kernels) against the stock tfjs formulation of the
+ * same op (STOCK_OPS) on the same webgpu backend: values and the gradient of every input for a
+ * random upstream gradient, on shapes that are not multiples of the kernels' tiles (attention
+ * tiles 64 query rows and 16 or fewer key rows; LayerNorm reduces with 64 threads). Every op
+ * runs a shader (no CPU forwarding). Skips with the reason only without a WebGPU adapter.
+ */
+const skip = await webgpuSkip();
+// float32 against float32 with a different summation order; the worst measured is printed.
+const TOLERANCE = 1e-5;
+
+const open = (kernels: boolean): Promise<Target> => {
+  gpuKernelsOnly(true);
+  return openTarget('webgpu', { asyncReads: true, kernels });
+};
+
+function normal(rng: Rng, shape: readonly number[], scale = 1): tf.Tensor {
+  const out = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => scale * rng.normal());
+  return tf.tensor(out, [...shape]);
+}
+
+/** Value and gradients of sum(f(xs) * dy) for every x, read back. */
+async function valueAndGrads(f: (...xs: tf.Tensor[]) => tf.Tensor, xs: tf.Tensor[], dy: tf.Tensor): Promise<Float32Array[]> {
+  const value = tf.tidy(() => f(...xs));
+  const grads = tf.grads((...ins: tf.Tensor[]) => tf.sum(tf.mul(f(...ins), dy)))(xs);
+  const out = await Promise.all([value, ...grads].map(async (t) => (await t.data()) as Float32Array));
+  tf.dispose([value, ...grads]);
+  return out;
+}
+
+/** The kernel op against the stock op: value and every gradient within TOLERANCE; returns the worst. */
+async function compare(label: string, pick: (ops: OpImpls) => (...xs: tf.Tensor[]) => tf.Tensor, xs: tf.Tensor[], outShape: readonly number[], rng: Rng): Promise<number> {
+  const dy = normal(rng, outShape);
+  const before = tf.memory().numTensors;
+  const want = await valueAndGrads(pick(STOCK_OPS), xs, dy);
+  const counter = countDispatches();
+  const got = await valueAndGrads(pick(WEBGPU_KERNEL_OPS), xs, dy);
+  counter.stop();
+  assert.equal(tf.memory().numTensors, before, `${label}: no tensor leaks`);
+  tf.dispose(dy);
+  let worst = 0;
+  const names = ['value', ...xs.map((_, i) => `grad ${i}`)];
+  for (let i = 0; i < want.length; i++) {
+    const err = relativeError(got[i]!, want[i]!);
+    assert.ok(Number.isFinite(err) && err <= TOLERANCE, `${label} ${names[i]}: relative error ${err.toExponential(2)} (tolerance ${TOLERANCE})`);
+    worst = Math.max(worst, err);
+  }
+  return worst;
+}
+
+test('webgpu targets install maec kernels by default and keep stock shaders with kernels: false', { skip }, async (t) => {
+  const on = await open(true);
+  t.diagnostic(describeTarget(on));
+  assert.equal(on.ops.name, 'maec-webgpu');
+  assert.deepEqual([...on.installed].sort(), Object.values(webgpuKernelNames).sort());
+  assert.match(describeTarget(on), /maec WebGPU kernels \(MaecWgpuGelu, /);
+  for (const k of on.installed) assert.ok(tf.getKernel(k, 'webgpu'), `${k} registered for webgpu`);
+  const off = await open(false);
+  assert.equal(off.ops.name, 'stock');
+  assert.deepEqual(off.installed, []);
+  assert.match(describeTarget(off), /stock WebGPU shaders \(maec kernels switched off\)/);
+});
+
+test('GELU kernel (erf form) and its gradient match the stock ops', { skip }, async (t) => {
+  await open(true);
+  const rng = Rng.fromSeed(1);
+  for (const shape of [[7, 33], [3, 17, 50], [1000]]) {
+    const x = normal(rng, shape, 3);
+    const worst = await compare(`gelu ${shape}`, (ops) => (a) => ops.gelu(a!), [x], shape, rng);
+    t.diagnostic(`gelu [${shape}]: worst relative error ${worst.toExponential(2)}`);
+    tf.dispose(x);
+  }
+  // The far tails: exact zeros below, the identity above, no NaN.
+  const x = tf.tensor([-40, -12, -6, 0, 6, 12, 40]);
+  const y = await tf.engine().runKernel(webgpuKernelNames.gelu, { x }) as tf.Tensor;
+  const v = Array.from(await y.data());
+  assert.deepEqual(v.map((a) => Number.isFinite(a)), v.map(() => true));
+  assert.equal(v[0], -0);
+  assert.equal(v[6], 40);
+  tf.dispose([x, y]);
+});
+
+test('LayerNorm kernels (forward, dx, dgamma, dbeta) match the stock ops', { skip }, async (t) => {
+  await open(true);
+  const rng = Rng.fromSeed(2);
+  for (const [shape, eps] of [
+    [[5, 17, 48], 1e-6],
+    [[2, 65, 64], 1e-5],
+    [[130, 192], 1e-6],
+    [[3, 7], 1e-5],
+    [[2, 3, 200], 1e-6],
+  ] as const) {
+    const d = shape[shape.length - 1]!;
+    const x = tf.add(normal(rng, shape, 2), 0.5);
+    const gamma = tf.add(normal(rng, [d], 0.3), 1);
+    const beta = normal(rng, [d], 0.3);
+    const worst = await compare(`layerNorm ${shape}`, (ops) => (a, g, b) => ops.layerNorm(a!, g!, b!, eps), [x, gamma, beta], shape, rng);
+    t.diagnostic(`layerNorm [${shape}] eps ${eps}: worst relative error ${worst.toExponential(2)}`);
+    tf.dispose([x, gamma, beta]);
+  }
+});
+
+test('attention kernels (FlashAttention-style forward; dQ, dK, dV) match the stock ops', { skip }, async (t) => {
+  await open(true);
+  const rng = Rng.fromSeed(3);
+  // [n, seq, heads, head dim]: seq lengths around the 64-row query block and the key tiles.
+  for (const [n, seq, heads, hd] of [
+    [2, 17, 3, 64],
+    [2, 50, 2, 32],
+    [1, 65, 4, 16],
+    [2, 65, 4, 32],
+    [1, 1, 2, 16],
+    [1, 130, 1, 64],
+  ] as const) {
+    const t0 = performance.now();
+    const shape = [n, seq, 3 * heads * hd];
+    const qkv = normal(rng, shape, 1.5);
+    const worst = await compare(`attention n ${n} seq ${seq} heads ${heads} hd ${hd}`, (ops) => (a) => ops.attention(a!, heads), [qkv], [n, seq, heads * hd], rng);
+    t.diagnostic(`attention n ${n}, seq ${seq}, heads ${heads}, head dim ${hd}: worst relative error ${worst.toExponential(2)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    tf.dispose(qkv);
+  }
+});
+
+test('token gather and its scatter gradient match the stock ops (shuffle and unshuffle)', { skip }, async (t) => {
+  const target = await open(true);
+  const rng = Rng.fromSeed(4);
+  for (const [n, l, k, d] of [
+    [3, 17, 4, 24],
+    [2, 64, 64, 32],
+    [4, 49, 12, 64],
+  ] as const) {
+    const ids: number[] = [];
+    for (let s = 0; s < n; s++) {
+      ids.push(...rng.permutation(l).slice(0, k));
+    }
+    const idsT = tf.tensor(ids, [n, k], 'int32');
+    const x = normal(rng, [n, l, d]);
+    const worst = await compare(`gather n ${n} L ${l} K ${k} D ${d}`, (ops) => (a) => ops.gatherTokens(target.policy, a!, idsT), [x], [n, k, d], rng);
+    // A gather and a scatter move values: exact.
+    assert.equal(worst, 0, `gather n ${n} L ${l} K ${k}: exact`);
+    t.diagnostic(`gather n ${n}, L ${l}, K ${k}, D ${d}: worst relative error ${worst}`);
+    tf.dispose([x, idsT]);
+  }
+});
