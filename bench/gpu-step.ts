@@ -73,15 +73,15 @@ async function checked<T>(device: Device | undefined, f: () => Promise<T>): Prom
   return result;
 }
 
-async function gpuStep(config: string, backend: BackendName, batch: number, steps: number): Promise<GpuStepResult> {
+async function gpuStep(config: string, backend: BackendName, batch: number, steps: number, kernels = true): Promise<GpuStepResult> {
   const spec = CONFIGS[config];
   if (!spec) throw new Error(`unknown config ${config}: expected one of ${Object.keys(CONFIGS).join(', ')}`);
-  const target = await openTarget(backend, { asyncReads: true });
+  const target = await openTarget(backend, { asyncReads: true, kernels });
   const graph = buildGraph(spec, 'pretrain');
   const rng = Rng.fromSeed(0);
   const init = initialParams(graph.params, rng);
   const params = new Map(graph.params.map((p) => [p.name, p.trainable ? tf.variable(tf.tensor(init.get(p.name)!, [...p.shape])) : tf.tensor(init.get(p.name)!, [...p.shape])]));
-  const optimizer = new AdamW(graph.params.filter((p) => p.trainable).map((p) => ({ name: p.name, variable: params.get(p.name) as tf.Variable, decay: p.decay })));
+  const optimizer = new AdamW(graph.params.filter((p) => p.trainable).map((p) => ({ name: p.name, variable: params.get(p.name) as tf.Variable, decay: p.decay })), undefined, target.ops.adamw);
   const { channels: c, imageSize: s, numPatches: l } = graph.meta;
   const imgs = tf.tensor(rng.uniformArray(batch * c * s * s), [batch, c, s, s]);
   const program = lower(graph, target);
@@ -160,7 +160,9 @@ async function main(): Promise<void> {
   if (!BACKENDS.includes(backend)) throw new Error(`unknown backend ${backend}: expected one of ${BACKENDS.join(', ')}`);
   const batch = Number(flag(args, 'batch', '64'));
   const steps = Number(flag(args, 'steps', '5'));
-  const r = await gpuStep(config, backend, batch, steps);
+  const kernels = flag(args, 'kernels', 'on');
+  if (kernels !== 'on' && kernels !== 'off') throw new Error(`--kernels ${kernels}: expected on or off`);
+  const r = await gpuStep(config, backend, batch, steps, kernels === 'on');
   const work = r.perStep ? `; ${r.perStep.dispatches} dispatches, ${r.perStep.submits} submits per step` : '';
   const gpu = r.numBytesAllocatedInGPU !== undefined ? `; GPU memory ${(r.numBytesAllocatedInGPU / 2 ** 20).toFixed(0)} MiB allocated` : '';
   console.log(`${config} batch ${batch} on ${r.target}`);

@@ -4,6 +4,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LoweringPolicy } from '../lowering-policy.ts';
+import { stockAdamW, webgpuAdamW, type AdamWUpdate } from './adamw.ts';
 import { attention, attentionWithKernels, attentionWithWebGpuKernels } from './attention.ts';
 import { gelu, geluWithKernels, geluWithWebGpuKernels } from './gelu.ts';
 import { layerNorm, layerNormWithKernels, layerNormWithWebGpuKernels } from './layer-norm.ts';
@@ -17,17 +18,20 @@ export interface OpImpls {
   readonly attention: (qkv: tf.Tensor, heads: number) => tf.Tensor;
   /** out[n, k, :] = x[n, ids[n, k], :] (the masking shuffle and unshuffle), differentiable in x. */
   readonly gatherTokens: (policy: LoweringPolicy, x: tf.Tensor, ids: tf.Tensor) => tf.Tensor;
+  /** One AdamW step of one parameter (runtime/train/adamw.ts takes it as its update). */
+  readonly adamw: AdamWUpdate;
 }
 
 /** Stock tfjs ops with maec's fused gradients: any backend. */
-export const STOCK_OPS: OpImpls = Object.freeze({ name: 'stock', gelu, layerNorm, attention, gatherTokens });
+export const STOCK_OPS: OpImpls = Object.freeze({ name: 'stock', gelu, layerNorm, attention, gatherTokens, adamw: stockAdamW });
 
 /** maec's fused wasm kernels (kernels/elementwise.c), for a wasm target with them installed. */
-export const WASM_KERNEL_OPS: OpImpls = Object.freeze({ name: 'maec-wasm', gelu: geluWithKernels, layerNorm: layerNormWithKernels, attention: attentionWithKernels, gatherTokens });
+export const WASM_KERNEL_OPS: OpImpls = Object.freeze({ name: 'maec-wasm', gelu: geluWithKernels, layerNorm: layerNormWithKernels, attention: attentionWithKernels, gatherTokens, adamw: stockAdamW });
 
 /**
  * maec's WGSL kernels (runtime/tfjs/webgpu-kernels), for a webgpu target with them installed:
- * GELU, LayerNorm, attention (FlashAttention-style) and the masking gather, forward and backward.
+ * GELU, LayerNorm, attention (FlashAttention-style) and the masking gather, forward and backward,
+ * and the AdamW update.
  */
 export const WEBGPU_KERNEL_OPS: OpImpls = Object.freeze({
   name: 'maec-webgpu',
@@ -35,4 +39,5 @@ export const WEBGPU_KERNEL_OPS: OpImpls = Object.freeze({
   layerNorm: layerNormWithWebGpuKernels,
   attention: attentionWithWebGpuKernels,
   gatherTokens: gatherTokensWithWebGpuKernels,
+  adamw: webgpuAdamW,
 });

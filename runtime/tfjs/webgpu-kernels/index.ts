@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { adamwMoment, adamwParam } from './adamw.ts';
 import { attention, attentionGrad, attentionStats } from './attention.ts';
 import { gatherTokens, scatterTokens } from './gather.ts';
 import { biasGelu, biasGeluGrad, gelu, geluGrad } from './gelu.ts';
@@ -47,6 +48,12 @@ const IMPLS: Readonly<Record<string, Impl>> = {
     attentionGrad(b, need(i, 'qkv', K.attentionGrad), need(i, 'dy', K.attentionGrad), need(i, 'stats', K.attentionGrad), num(a, 'heads', K.attentionGrad)),
   [K.gather]: (b, i) => gatherTokens(b, need(i, 'x', K.gather), need(i, 'ids', K.gather)),
   [K.scatter]: (b, i, a) => scatterTokens(b, need(i, 'dy', K.scatter), need(i, 'ids', K.scatter), num(a, 'length', K.scatter)),
+  [K.adamwMoment]: (b, i, a) => adamwMoment(b, need(i, 'x', K.adamwMoment), need(i, 'g', K.adamwMoment), num(a, 'beta', K.adamwMoment), a['second'] === true),
+  [K.adamwParam]: (b, i, a) => {
+    const decayFactor = num(a, 'decayFactor', K.adamwParam);
+    const step = { lr: num(a, 'lr', K.adamwParam), eps: num(a, 'eps', K.adamwParam), c1: num(a, 'c1', K.adamwParam), c2: num(a, 'c2', K.adamwParam), decayFactor: decayFactor >= 0 ? decayFactor : undefined };
+    return adamwParam(b, need(i, 'p', K.adamwParam), need(i, 'm', K.adamwParam), need(i, 'v', K.adamwParam), step);
+  },
 };
 
 /** Registers every maec WebGPU kernel for the 'webgpu' backend (idempotent); returns their names. */

@@ -18,4 +18,6 @@ export const webgpuKernelNames = Object.freeze({
   attentionGrad: 'MaecWgpuAttentionGrad',
   gather: 'MaecWgpuGather',
   scatter: 'MaecWgpuScatter',
+  adamwMoment: 'MaecWgpuAdamWMoment',
+  adamwParam: 'MaecWgpuAdamWParam',
 });
