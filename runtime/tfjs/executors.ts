@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Node, OpKind } from '../../compiler/ir/types.ts';
 import { dropPath, meanTokens } from './ops/classify.ts';
 import type { OpImpls } from './ops/impls.ts';
-import { linear } from './ops/linear.ts';
 import { crossEntropy, maskedMse, normalizePatches } from './ops/loss.ts';
 import { argsort, maskFromRestore, maskReplace } from './ops/masking.ts';
 import { patchify } from './ops/patchify.ts';
@@ -28,7 +27,7 @@ type Executor<K extends OpKind> = (node: Node & { op: Extract<Node['op'], { kind
 /** The lowering table: IR op kind -> how to compute it with tfjs. Inputs and params are bound by the program. */
 export const EXECUTORS: { readonly [K in Exclude<OpKind, 'input' | 'param'>]: Executor<K> } = Object.freeze({
   patchify: (node, [imgs]) => patchify(imgs!, node.op.patch, node.op.order),
-  linear: (_node, [x, w, b], ctx) => linear(ctx.policy, x!, w!, b!),
+  linear: (_node, [x, w, b], ctx) => ctx.ops.linear(ctx.policy, x!, w!, b!),
   layerNorm: (node, [x, gamma, beta], ctx) => ctx.ops.layerNorm(x!, gamma!, beta!, node.op.eps),
   attention: (node, [qkv], ctx) => ctx.ops.attention(qkv!, node.op.heads),
   gelu: (_node, [x], ctx) => ctx.ops.gelu(x!),

@@ -1,7 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
+import { join } from 'node:path';
+import { buildGraph } from '../../compiler/build/mae.ts';
+import { loadSafetensors, toFloat32 } from '../../runtime/io/index.ts';
+import type { AdamWNext } from '../../runtime/tfjs/ops/adamw.ts';
 import { STOCK_OPS, WEBGPU_KERNEL_OPS, type OpImpls } from '../../runtime/tfjs/ops/impls.ts';
+import { lower } from '../../runtime/tfjs/program.ts';
+import { AdamW } from '../../runtime/train/adamw.ts';
+import { parityFixtures } from './fixtures.ts';
 import { Rng } from '../../runtime/rng.ts';
 import { describeTarget, openTarget, type Target } from '../../runtime/tfjs/target.ts';
 import { webgpuKernelNames } from '../../runtime/tfjs/webgpu-kernels/names.ts';
@@ -152,4 +159,102 @@ test('token gather and its scatter gradient match the stock ops (shuffle and uns
     t.diagnostic(`gather n ${n}, L ${l}, K ${k}, D ${d}: worst relative error ${worst}`);
     tf.dispose([x, idsT]);
   }
+});
+
+test('linear (bias gradient as one column sum) and bias+GELU after a linear layer match the stock ops', { skip }, async (t) => {
+  const target = await open(true);
+  const rng = Rng.fromSeed(6);
+  for (const [rows, inF, outF] of [
+    [17, 48, 192],
+    [130, 64, 33],
+    [3, 5, 7],
+  ] as const) {
+    const x = normal(rng, [rows, inF]);
+    const w = normal(rng, [outF, inF], 0.2);
+    const b = normal(rng, [outF], 0.5);
+    const lin = await compare(`linear ${rows}x${inF}->${outF}`, (ops) => (a, c, d) => ops.linear(target.policy, a!, c!, d!), [x, w, b], [rows, outF], rng);
+    const fused = await compare(
+      `linear+gelu ${rows}x${inF}->${outF}`,
+      (ops) => (a, c, d) => (ops.linearGelu ? ops.linearGelu(target.policy, a!, c!, d!) : ops.gelu(ops.linear(target.policy, a!, c!, d!))),
+      [x, w, b],
+      [rows, outF],
+      rng,
+    );
+    t.diagnostic(`[${rows}, ${inF}] -> ${outF}: linear worst relative error ${lin.toExponential(2)}; bias+GELU ${fused.toExponential(2)}`);
+    tf.dispose([x, w, b]);
+  }
+  assert.equal(STOCK_OPS.linearGelu, undefined, 'stock lowering keeps linear and gelu apart');
+  assert.ok(WEBGPU_KERNEL_OPS.linearGelu, 'the webgpu kernels fuse them');
+});
+
+test('AdamW kernels (moments and parameter, with and without weight decay) match the stock ops over several steps', { skip }, async (t) => {
+  await open(true);
+  const rng = Rng.fromSeed(5);
+  for (const [shape, weightDecay] of [
+    [[37, 5], 0.05],
+    [[300], 0],
+  ] as const) {
+    const p = normal(rng, shape);
+    const state = { stock: { p: tf.clone(p), m: tf.zerosLike(p), v: tf.zerosLike(p) }, kernel: { p: tf.clone(p), m: tf.zerosLike(p), v: tf.zerosLike(p) } };
+    let worst = 0;
+    for (let step = 1; step <= 3; step++) {
+      const g = normal(rng, shape, 0.1);
+      const s = { lr: 1e-3 * step, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay, c1: 1 - 0.9 ** step, c2: 1 - 0.95 ** step };
+      for (const [key, update] of [['stock', STOCK_OPS.adamw], ['kernel', WEBGPU_KERNEL_OPS.adamw]] as const) {
+        const cur = state[key];
+        const counter = countDispatches();
+        const next = tf.tidy(() => ({ ...update(cur.p, cur.m, cur.v, g, s) })) as unknown as AdamWNext;
+        await next.p.data();
+        counter.stop();
+        if (key === 'kernel') assert.equal(counter.read().dispatches, 3, 'the kernel update is three dispatches');
+        tf.dispose([cur.p, cur.m, cur.v]);
+        state[key] = { p: next.p, m: next.m, v: next.v };
+      }
+      tf.dispose(g);
+      for (const k of ['p', 'm', 'v'] as const) {
+        const err = relativeError(await state.kernel[k].data(), await state.stock[k].data());
+        assert.ok(err <= TOLERANCE, `AdamW ${shape} step ${step} ${k}: relative error ${err.toExponential(2)}`);
+        worst = Math.max(worst, err);
+      }
+    }
+    t.diagnostic(`AdamW [${shape}] weight decay ${weightDecay}: worst relative error over 3 steps ${worst.toExponential(2)}`);
+    tf.dispose([p, ...Object.values(state.stock), ...Object.values(state.kernel)]);
+  }
+});
+
+test("a training step (forward, backward, AdamW) on the first parity fixture: maec's kernels dispatch far fewer shaders than stock", { skip }, async (t) => {
+  await open(false);
+  const fx = parityFixtures()[0];
+  assert.ok(fx, 'a parity fixture');
+  const weights = await loadSafetensors(join(fx.dir, 'weights.safetensors'));
+  const inputs = await loadSafetensors(join(fx.dir, 'inputs.safetensors'));
+  const graph = buildGraph(fx.spec, 'pretrain');
+  const asTensor = (name: string, file = weights) => {
+    const w = file.tensors.get(name)!;
+    return tf.tensor(toFloat32(w), [...w.shape]);
+  };
+  const imgs = asTensor('imgs', inputs);
+  const noise = asTensor('noise', inputs);
+  const counts: Record<string, { dispatches: number; submits: number; loss: number }> = {};
+  for (const kernels of [false, true]) {
+    const target = await open(kernels);
+    const params = new Map(graph.params.map((p) => [p.name, p.trainable ? tf.variable(asTensor(p.name)) : asTensor(p.name)]));
+    const optimizer = new AdamW(graph.params.filter((p) => p.trainable).map((p) => ({ name: p.name, variable: params.get(p.name) as tf.Variable, decay: p.decay })), undefined, target.ops.adamw);
+    const program = lower(graph, target);
+    const counter = countDispatches();
+    const { loss, grads } = program.lossAndGrads(params, { imgs, noise });
+    optimizer.apply(grads, 1e-3);
+    const value = (await loss.data())[0]!;
+    await [...params.values()][0]!.data(); // the updates have run
+    counter.stop();
+    counts[kernels ? 'maec' : 'stock'] = { ...counter.read(), loss: value };
+    tf.dispose([loss, ...grads.values()]);
+    optimizer.dispose();
+    tf.dispose([...params.values()]);
+  }
+  tf.dispose([imgs, noise]);
+  const { stock, maec } = counts as { stock: { dispatches: number; submits: number; loss: number }; maec: { dispatches: number; submits: number; loss: number } };
+  t.diagnostic(`${fx.name}, every op on the GPU: stock ${stock.dispatches} dispatches, ${stock.submits} submits; maec kernels ${maec.dispatches} dispatches, ${maec.submits} submits (${(stock.dispatches / maec.dispatches).toFixed(2)}x fewer)`);
+  assert.ok(Math.abs(stock.loss - maec.loss) <= TOLERANCE * Math.abs(stock.loss), `the same loss: ${stock.loss} and ${maec.loss}`);
+  assert.ok(maec.dispatches * 3 <= stock.dispatches, `at least 3x fewer dispatches: ${maec.dispatches} against ${stock.dispatches}`);
 });

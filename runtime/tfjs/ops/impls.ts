@@ -8,6 +8,7 @@ import { stockAdamW, webgpuAdamW, type AdamWUpdate } from './adamw.ts';
 import { attention, attentionWithKernels, attentionWithWebGpuKernels } from './attention.ts';
 import { gelu, geluWithKernels, geluWithWebGpuKernels } from './gelu.ts';
 import { layerNorm, layerNormWithKernels, layerNormWithWebGpuKernels } from './layer-norm.ts';
+import { linear, linearGeluWithWebGpuKernels, linearWithWebGpuKernels } from './linear.ts';
 import { gatherTokens, gatherTokensWithWebGpuKernels } from './tokens.ts';
 
 export interface OpImpls {
@@ -18,20 +19,27 @@ export interface OpImpls {
   readonly attention: (qkv: tf.Tensor, heads: number) => tf.Tensor;
   /** out[n, k, :] = x[n, ids[n, k], :] (the masking shuffle and unshuffle), differentiable in x. */
   readonly gatherTokens: (policy: LoweringPolicy, x: tf.Tensor, ids: tf.Tensor) => tf.Tensor;
+  /** A linear layer x · W^T + b on [..., in] (W [out, ...] flattening to [out, in]). */
+  readonly linear: (policy: LoweringPolicy, x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+  /**
+   * gelu(linear(x)) as one op, where a set fuses the bias into GELU; absent, the lowering runs
+   * `linear` then `gelu` as two nodes.
+   */
+  readonly linearGelu?: (policy: LoweringPolicy, x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.Tensor;
   /** One AdamW step of one parameter (runtime/train/adamw.ts takes it as its update). */
   readonly adamw: AdamWUpdate;
 }
 
 /** Stock tfjs ops with maec's fused gradients: any backend. */
-export const STOCK_OPS: OpImpls = Object.freeze({ name: 'stock', gelu, layerNorm, attention, gatherTokens, adamw: stockAdamW });
+export const STOCK_OPS: OpImpls = Object.freeze({ name: 'stock', gelu, layerNorm, attention, gatherTokens, linear, adamw: stockAdamW });
 
 /** maec's fused wasm kernels (kernels/elementwise.c), for a wasm target with them installed. */
-export const WASM_KERNEL_OPS: OpImpls = Object.freeze({ name: 'maec-wasm', gelu: geluWithKernels, layerNorm: layerNormWithKernels, attention: attentionWithKernels, gatherTokens, adamw: stockAdamW });
+export const WASM_KERNEL_OPS: OpImpls = Object.freeze({ name: 'maec-wasm', gelu: geluWithKernels, layerNorm: layerNormWithKernels, attention: attentionWithKernels, gatherTokens, linear, adamw: stockAdamW });
 
 /**
  * maec's WGSL kernels (runtime/tfjs/webgpu-kernels), for a webgpu target with them installed:
- * GELU, LayerNorm, attention (FlashAttention-style) and the masking gather, forward and backward,
- * and the AdamW update.
+ * GELU, LayerNorm, attention (FlashAttention-style), the masking gather, bias+GELU after the
+ * MLP's first linear layer and linear layers' bias gradient, forward and backward, and AdamW.
  */
 export const WEBGPU_KERNEL_OPS: OpImpls = Object.freeze({
   name: 'maec-webgpu',
@@ -39,5 +47,7 @@ export const WEBGPU_KERNEL_OPS: OpImpls = Object.freeze({
   layerNorm: layerNormWithWebGpuKernels,
   attention: attentionWithWebGpuKernels,
   gatherTokens: gatherTokensWithWebGpuKernels,
+  linear: linearWithWebGpuKernels,
+  linearGelu: (policy: LoweringPolicy, x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => linearGeluWithWebGpuKernels(policy, x, w, b, geluWithWebGpuKernels),
   adamw: webgpuAdamW,
 });

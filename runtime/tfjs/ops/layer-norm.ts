@@ -81,7 +81,7 @@ function webgpuLayerNorm(eps: number): (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor
           return [
             tf.engine().runKernel(k.layerNormDx, { dy, x: x!, stats, gamma: gamma! }) as tf.Tensor,
             tf.engine().runKernel(k.layerNormDgamma, { dy, x: x!, stats }) as tf.Tensor,
-            tf.engine().runKernel(k.layerNormDbeta, { dy }) as tf.Tensor,
+            tf.engine().runKernel(k.columnSum, { x: dy }) as tf.Tensor,
           ];
         }),
     };

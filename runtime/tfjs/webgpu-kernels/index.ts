@@ -40,7 +40,7 @@ const IMPLS: Readonly<Record<string, Impl>> = {
   [K.layerNormDx]: (b, i) =>
     layerNormDx(b, need(i, 'dy', K.layerNormDx), need(i, 'x', K.layerNormDx), need(i, 'stats', K.layerNormDx), need(i, 'gamma', K.layerNormDx)),
   [K.layerNormDgamma]: (b, i) => layerNormParamGrad(b, need(i, 'dy', K.layerNormDgamma), need(i, 'x', K.layerNormDgamma), need(i, 'stats', K.layerNormDgamma), true),
-  [K.layerNormDbeta]: (b, i) => layerNormParamGrad(b, need(i, 'dy', K.layerNormDbeta), undefined, undefined, false),
+  [K.columnSum]: (b, i) => layerNormParamGrad(b, need(i, 'x', K.columnSum), undefined, undefined, false),
   [K.attention]: (b, i, a) => attention(b, need(i, 'qkv', K.attention), num(a, 'heads', K.attention)),
   [K.attentionStats]: (b, i, a) =>
     attentionStats(b, need(i, 'qkv', K.attentionStats), need(i, 'out', K.attentionStats), need(i, 'dy', K.attentionStats), num(a, 'heads', K.attentionStats)),

@@ -116,8 +116,9 @@ export function layerNormDx(backend: WebGPUBackend, dy: tf.TensorInfo, x: tf.Ten
 }
 
 /**
- * [D]: sum over rows of dy * xhat (withXhat) or of dy alone: one workgroup per column, its
- * threads striding over rows, reduced in workgroup memory.
+ * [D]: sum over rows of dy * xhat (withXhat: dgamma) or of dy alone (dbeta, and any column sum,
+ * e.g. a linear layer's bias gradient): one workgroup per column, its threads striding over
+ * rows, reduced in workgroup memory.
  */
 export function layerNormParamGrad(backend: WebGPUBackend, dy: tf.TensorInfo, x: tf.TensorInfo | undefined, stats: tf.TensorInfo | undefined, withXhat: boolean): tf.TensorInfo {
   const { rows, d } = shapeOf(dy);

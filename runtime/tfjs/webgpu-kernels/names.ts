@@ -12,7 +12,7 @@ export const webgpuKernelNames = Object.freeze({
   layerNormStats: 'MaecWgpuLayerNormStats',
   layerNormDx: 'MaecWgpuLayerNormDx',
   layerNormDgamma: 'MaecWgpuLayerNormDgamma',
-  layerNormDbeta: 'MaecWgpuLayerNormDbeta',
+  columnSum: 'MaecWgpuColumnSum',
   attention: 'MaecWgpuAttention',
   attentionStats: 'MaecWgpuAttentionStats',
   attentionGrad: 'MaecWgpuAttentionGrad',
