@@ -7,10 +7,13 @@
  *
  *   npx tsx bench/gpu-step.ts --config cifar-small --backend webgpu --batch 64 --steps 5
  *   npx tsx bench/gpu-step.ts --config vit-b16 --backend wasm --batch 8 --steps 2
+ *   npx tsx bench/gpu-step.ts --config cifar-small --backend webgpu --kernels off   # stock shaders
  *   npx tsx bench/gpu-step.ts --info     # the WebGPU adapter, its limits, and the automatic choice
  *
- * On webgpu it also counts the dispatches and submits of one step (Dawn's prototypes wrapped)
- * and reports the GPU memory tfjs holds. The first step (shader compilation, buffer pool
+ * `--kernels on` (default) runs maec's WebGPU kernels (runtime/tfjs/webgpu-kernels) and its
+ * AdamW update; `--kernels off` the stock tfjs-webgpu shaders. On webgpu it also counts the
+ * dispatches, submits and bound storage bytes of one step (Dawn's prototypes wrapped) and
+ * reports the GPU memory tfjs holds. The first step (shader compilation, buffer pool
  * growth) is timed apart from the median of the others.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -163,7 +166,7 @@ async function main(): Promise<void> {
   const kernels = flag(args, 'kernels', 'on');
   if (kernels !== 'on' && kernels !== 'off') throw new Error(`--kernels ${kernels}: expected on or off`);
   const r = await gpuStep(config, backend, batch, steps, kernels === 'on');
-  const work = r.perStep ? `; ${r.perStep.dispatches} dispatches, ${r.perStep.submits} submits per step` : '';
+  const work = r.perStep ? `; ${r.perStep.dispatches} dispatches, ${r.perStep.submits} submits, ${(r.perStep.boundBytes / 2 ** 20).toFixed(0)} MiB of storage buffers bound per step` : '';
   const gpu = r.numBytesAllocatedInGPU !== undefined ? `; GPU memory ${(r.numBytesAllocatedInGPU / 2 ** 20).toFixed(0)} MiB allocated` : '';
   console.log(`${config} batch ${batch} on ${r.target}`);
   console.log(
