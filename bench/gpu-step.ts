@@ -155,8 +155,26 @@ async function info(): Promise<void> {
   console.log(`INFO ${JSON.stringify({ ok: true, adapter: opened.adapter, hardware: isHardware(opened.adapter), limits: shown, target: describeTarget(target), automatic: auto.backend })}`);
 }
 
+const HELP = `npx tsx bench/gpu-step.ts [--config cifar-small|vit-b16|mnist-tiny] [--backend webgpu|wasm|cpu|tensorflow]
+                         [--batch N] [--steps N] [--kernels on|off] | --info
+
+One MAE training step (forward, backward, AdamW) timed on one backend with awaited reads; prints a
+line and RESULT {json}; exit 1 when the step fails (an exception, a WebGPU validation or
+out-of-memory error, a non-finite loss).
+  --config C      the model (default cifar-small)
+  --backend B     the tfjs backend (default webgpu)
+  --batch N       the batch (default 64)
+  --steps N       timed steps after the first (default 5)
+  --kernels on    maec's kernels (default): on webgpu its WGSL kernels and AdamW update
+  --kernels off   stock tfjs kernels (webgpu: one shader per tfjs op)
+  --info          the WebGPU adapter, its limits, and the automatic choice of maec forward`;
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(HELP);
+    return;
+  }
   if (args.includes('--info')) return info();
   const config = flag(args, 'config', 'cifar-small');
   const backend = flag(args, 'backend', 'webgpu') as BackendName;

@@ -224,6 +224,7 @@ async function webgpuBench(args: readonly string[]): Promise<void> {
   const steps = intFlag(args, 'steps', quick ? 1 : 2);
   const gpuStep = fileURLToPath(new URL('./gpu-step.ts', import.meta.url));
   const variants: GpuVariant[] = [];
+  const loadBefore = loadavg()[0] ?? NaN;
   for (const kernels of ['stock', 'maec'] as const) {
     const r = spawnSync(process.execPath, [...process.execArgv, gpuStep, '--config', 'cifar-small', '--backend', 'webgpu', '--batch', String(batch), '--steps', String(steps), '--kernels', kernels === 'maec' ? 'on' : 'off'], {
       encoding: 'utf8',
@@ -251,6 +252,8 @@ async function webgpuBench(args: readonly string[]): Promise<void> {
     command: `npm run bench -- ${args.join(' ')}`.trim(),
     date: new Date().toISOString(),
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, tfjs: tf.version_core },
+    // other processes on a shared machine slow every step; this says how busy it was
+    loadAverage: `${loadBefore.toFixed(2)} / ${(loadavg()[0] ?? NaN).toFixed(2)}`,
     config: 'cifar-small',
     batch,
     steps,
@@ -281,12 +284,12 @@ function webgpuSectionOf(md: string): string {
   return a >= 0 && b > a ? md.slice(a, b + WEBGPU_END.length) + '\n' : '';
 }
 
-function webgpuMarkdown(r: { command: string; date: string; machine: { cpu: string; cores: number; node: string; tfjs: string }; batch: number; steps: number; variants: GpuVariant[] }): string {
+function webgpuMarkdown(r: { command: string; date: string; machine: { cpu: string; cores: number; node: string; tfjs: string }; loadAverage: string; batch: number; steps: number; variants: GpuVariant[] }): string {
   const adapter = r.variants.find((v) => v.target)?.target?.match(/adapter (.*?);/)?.[1] ?? 'unknown adapter';
   const lines = [
     '## webgpu: stock shaders against maec\'s WebGPU kernels',
     '',
-    `Command: \`${r.command}\`, ${r.date}. Adapter: ${adapter}; Node ${r.machine.node}, tfjs ${r.machine.tfjs}.`,
+    `Command: \`${r.command}\`, ${r.date}. Adapter: ${adapter}; ${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}, tfjs ${r.machine.tfjs}; load average (1 min) before / after: ${r.loadAverage}.`,
     `cifar-small (the bench config), batch ${r.batch}, one training step (forward, backward, AdamW) counted; time is the median of ${r.steps} step(s) after the first.`,
     'Bound MiB: the storage buffers bound to each dispatch (inputs and output), summed: an estimate of memory traffic (tfjs reports no bytes moved).',
     /fallback|software|llvmpipe/i.test(adapter) ? 'On a CPU adapter (lavapipe) only the dispatch counts and the correctness mean anything: its speed says nothing about a GPU\'s.' : '',
