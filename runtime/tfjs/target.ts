@@ -201,7 +201,7 @@ async function wasmKernels(kernels: boolean | InstallOptions): Promise<Pick<Targ
  */
 async function webgpuKernels(adapter: AdapterInfo, kernels: boolean | InstallOptions): Promise<Pick<Target, 'kernels' | 'ops' | 'installed'>> {
   if (kernels === false || !kernelsEnabled()) {
-    const why = kernels === false ? 'switched off' : 'MAEC_KERNELS=off';
+    const why = kernels === false ? 'switched off' : 'off: MAEC_KERNELS=off';
     return { kernels: `adapter ${describeAdapter(adapter)}; stock WebGPU shaders (maec kernels ${why})`, ops: STOCK_OPS, installed: [] };
   }
   const { installWebGpuKernels } = await import('./webgpu-kernels/index.ts');

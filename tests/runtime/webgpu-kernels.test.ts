@@ -77,6 +77,16 @@ test('webgpu targets install maec kernels by default and keep stock shaders with
   assert.equal(off.ops.name, 'stock');
   assert.deepEqual(off.installed, []);
   assert.match(describeTarget(off), /stock WebGPU shaders \(maec kernels switched off\)/);
+  const saved = process.env['MAEC_KERNELS'];
+  process.env['MAEC_KERNELS'] = 'off';
+  try {
+    const env = await open(true);
+    assert.equal(env.ops.name, 'stock');
+    assert.match(describeTarget(env), /stock WebGPU shaders \(maec kernels off: MAEC_KERNELS=off\)/);
+  } finally {
+    if (saved === undefined) delete process.env['MAEC_KERNELS'];
+    else process.env['MAEC_KERNELS'] = saved;
+  }
 });
 
 test('GELU kernel (erf form) and its gradient match the stock ops', { skip }, async (t) => {
