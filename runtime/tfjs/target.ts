@@ -36,7 +36,7 @@ export interface Target {
   readonly backend: BackendName;
   /** Why this backend was taken, for the CLI to print. */
   readonly reason: string;
-  /** On wasm: whether maec's SIMD kernels replaced the stock ones, and if not why; on webgpu: the adapter. */
+  /** On wasm: whether maec's SIMD kernels replaced the stock ones, and if not why; on webgpu: the adapter and whether maec's WebGPU kernels run. */
   readonly kernels?: string;
   readonly policy: LoweringPolicy;
   readonly ops: OpImpls;

@@ -68,8 +68,3 @@ export function installWebGpuKernels(): string[] {
   }
   return Object.keys(IMPLS);
 }
-
-/** Unregisters them (tests that compare against a process without them). */
-export function uninstallWebGpuKernels(): void {
-  for (const kernelName of Object.keys(IMPLS)) if (tf.getKernel(kernelName, 'webgpu') !== undefined) tf.unregisterKernel(kernelName, 'webgpu');
-}
