@@ -195,7 +195,8 @@ async function wasmKernels(kernels: boolean | InstallOptions): Promise<Pick<Targ
 
 /**
  * On webgpu maec's WGSL kernels (runtime/tfjs/webgpu-kernels: GELU, LayerNorm, attention, the
- * masking gather, forward and backward) are the default; `kernels: false` or MAEC_KERNELS=off
+ * masking gather, bias+GELU, linear bias gradients, forward and backward, and the AdamW update
+ * as target.ops.adamw) are the default; `kernels: false` or MAEC_KERNELS=off
  * keeps tfjs-webgpu's stock shaders, one per tfjs op. They are registered under maec's own
  * kernel names, which only WEBGPU_KERNEL_OPS calls, so a stock target is unaffected by them.
  */
