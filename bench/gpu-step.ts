@@ -7,10 +7,13 @@
  *
  *   npx tsx bench/gpu-step.ts --config cifar-small --backend webgpu --batch 64 --steps 5
  *   npx tsx bench/gpu-step.ts --config vit-b16 --backend wasm --batch 8 --steps 2
+ *   npx tsx bench/gpu-step.ts --config cifar-small --backend webgpu --kernels off   # stock shaders
  *   npx tsx bench/gpu-step.ts --info     # the WebGPU adapter, its limits, and the automatic choice
  *
- * On webgpu it also counts the dispatches and submits of one step (Dawn's prototypes wrapped)
- * and reports the GPU memory tfjs holds. The first step (shader compilation, buffer pool
+ * `--kernels on` (default) runs maec's WebGPU kernels (runtime/tfjs/webgpu-kernels) and its
+ * AdamW update; `--kernels off` the stock tfjs-webgpu shaders. On webgpu it also counts the
+ * dispatches, submits and bound storage bytes of one step (Dawn's prototypes wrapped) and
+ * reports the GPU memory tfjs holds. The first step (shader compilation, buffer pool
  * growth) is timed apart from the median of the others.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -73,15 +76,15 @@ async function checked<T>(device: Device | undefined, f: () => Promise<T>): Prom
   return result;
 }
 
-async function gpuStep(config: string, backend: BackendName, batch: number, steps: number): Promise<GpuStepResult> {
+async function gpuStep(config: string, backend: BackendName, batch: number, steps: number, kernels = true): Promise<GpuStepResult> {
   const spec = CONFIGS[config];
   if (!spec) throw new Error(`unknown config ${config}: expected one of ${Object.keys(CONFIGS).join(', ')}`);
-  const target = await openTarget(backend);
+  const target = await openTarget(backend, { kernels });
   const graph = buildGraph(spec, 'pretrain');
   const rng = Rng.fromSeed(0);
   const init = initialParams(graph.params, rng);
   const params = new Map(graph.params.map((p) => [p.name, p.trainable ? tf.variable(tf.tensor(init.get(p.name)!, [...p.shape])) : tf.tensor(init.get(p.name)!, [...p.shape])]));
-  const optimizer = new AdamW(graph.params.filter((p) => p.trainable).map((p) => ({ name: p.name, variable: params.get(p.name) as tf.Variable, decay: p.decay })));
+  const optimizer = new AdamW(graph.params.filter((p) => p.trainable).map((p) => ({ name: p.name, variable: params.get(p.name) as tf.Variable, decay: p.decay })), undefined, target.ops.adamw);
   const { channels: c, imageSize: s, numPatches: l } = graph.meta;
   const imgs = tf.tensor(rng.uniformArray(batch * c * s * s), [batch, c, s, s]);
   const program = lower(graph, target);
@@ -152,16 +155,36 @@ async function info(): Promise<void> {
   console.log(`INFO ${JSON.stringify({ ok: true, adapter: opened.adapter, hardware: isHardware(opened.adapter), limits: shown, target: describeTarget(target), automatic: auto.backend })}`);
 }
 
+const HELP = `npx tsx bench/gpu-step.ts [--config cifar-small|vit-b16|mnist-tiny] [--backend webgpu|wasm|cpu|tensorflow]
+                         [--batch N] [--steps N] [--kernels on|off] | --info
+
+One MAE training step (forward, backward, AdamW) timed on one backend with awaited reads; prints a
+line and RESULT {json}; exit 1 when the step fails (an exception, a WebGPU validation or
+out-of-memory error, a non-finite loss).
+  --config C      the model (default cifar-small)
+  --backend B     the tfjs backend (default webgpu)
+  --batch N       the batch (default 64)
+  --steps N       timed steps after the first (default 5)
+  --kernels on    maec's kernels (default): on webgpu its WGSL kernels and AdamW update
+  --kernels off   stock tfjs kernels (webgpu: one shader per tfjs op)
+  --info          the WebGPU adapter, its limits, and the automatic choice of maec forward`;
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(HELP);
+    return;
+  }
   if (args.includes('--info')) return info();
   const config = flag(args, 'config', 'cifar-small');
   const backend = flag(args, 'backend', 'webgpu') as BackendName;
   if (!BACKENDS.includes(backend)) throw new Error(`unknown backend ${backend}: expected one of ${BACKENDS.join(', ')}`);
   const batch = Number(flag(args, 'batch', '64'));
   const steps = Number(flag(args, 'steps', '5'));
-  const r = await gpuStep(config, backend, batch, steps);
-  const work = r.perStep ? `; ${r.perStep.dispatches} dispatches, ${r.perStep.submits} submits per step` : '';
+  const kernels = flag(args, 'kernels', 'on');
+  if (kernels !== 'on' && kernels !== 'off') throw new Error(`--kernels ${kernels}: expected on or off`);
+  const r = await gpuStep(config, backend, batch, steps, kernels === 'on');
+  const work = r.perStep ? `; ${r.perStep.dispatches} dispatches, ${r.perStep.submits} submits, ${(r.perStep.boundBytes / 2 ** 20).toFixed(0)} MiB of storage buffers bound per step` : '';
   const gpu = r.numBytesAllocatedInGPU !== undefined ? `; GPU memory ${(r.numBytesAllocatedInGPU / 2 ** 20).toFixed(0)} MiB allocated` : '';
   console.log(`${config} batch ${batch} on ${r.target}`);
   console.log(

@@ -28,7 +28,8 @@ export function trainingHarness(graph: Graph, target: Target, batch: number, see
   const params = new Map(
     graph.params.map((p) => [p.name, p.trainable ? tf.variable(tf.tensor(init.get(p.name)!, [...p.shape])) : tf.tensor(init.get(p.name)!, [...p.shape])]),
   );
-  const optimizer = new AdamW(graph.params.filter((p) => p.trainable).map((p) => ({ name: p.name, variable: params.get(p.name) as tf.Variable, decay: p.decay })));
+  let current = target; // whose AdamW update the optimizer runs: the last target lowered for
+  const optimizer = new AdamW(graph.params.filter((p) => p.trainable).map((p) => ({ name: p.name, variable: params.get(p.name) as tf.Variable, decay: p.decay })), undefined, (...a) => current.ops.adamw(...a));
   const { channels: c, imageSize: s, numPatches: l } = graph.meta;
   const imgs = tf.tensor(rng.uniformArray(batch * c * s * s), [batch, c, s, s]);
   let program = lower(graph, target);
@@ -41,6 +42,7 @@ export function trainingHarness(graph: Graph, target: Target, batch: number, see
       tf.dispose([loss, noise, ...grads.values()]);
     },
     relower: (next) => {
+      current = next;
       program = lower(graph, next);
     },
     dispose: () => {

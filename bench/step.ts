@@ -9,8 +9,14 @@
  *
  *   taskset -c 0 npm run bench            # all configs, writes bench/results.{json,md}
  *   npm run bench -- --backend cpu --quick
+ *   npm run bench -- --backend webgpu      # stock shaders against maec's WebGPU kernels
+ *
+ * On webgpu (awaited reads) each variant runs bench/gpu-step.ts in its own process on the bench
+ * config: GPU dispatches, submits and bound storage bytes per training step, and img/s; the
+ * results go to bench/results-webgpu.json and the webgpu section of bench/results.md.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -176,11 +182,141 @@ function spawnMeasure(job: Job): Measurement {
   return { peakRssMiB: 0, error: err.slice(0, 2).join(' ').trim() || `exit code ${result.status}` };
 }
 
+const HELP = `npm run bench -- [--backend wasm|cpu|tensorflow|webgpu] [--quick] [--batch N] [--steps N]
+
+Times full MAE training steps (forward, backward, AdamW) and writes bench/results.{json,md}.
+  --backend B   the tfjs backend (default wasm). On wasm stock tfjs-wasm is timed against
+                maec's SIMD kernels; on webgpu stock tfjs-webgpu shaders against maec's WebGPU
+                kernels (bench/gpu-step.ts per variant, in its own process), reporting dispatches,
+                submits and bound storage bytes per step and img/s (bench/results-webgpu.json and
+                the webgpu section of bench/results.md).
+  --quick       one config, 2 steps, nothing written
+  --batch N     webgpu only: the batch (default 64)
+  --steps N     webgpu only: timed steps after the first (default 2; lavapipe takes ~40 s a step)`;
+
+/** A positive integer flag, or the default; exits 1 naming the flag when it is not one. */
+function intFlag(args: readonly string[], name: string, fallback: number): number {
+  const i = args.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const v = args[i + 1];
+  if (v === undefined || !/^[1-9][0-9]*$/.test(v)) {
+    console.error(`bench: --${name} needs a positive integer, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
+    process.exit(1);
+  }
+  return Number(v);
+}
+
+interface GpuVariant {
+  readonly kernels: 'stock' | 'maec';
+  readonly target?: string;
+  readonly msPerStep?: number;
+  readonly firstStepMs?: number;
+  readonly imagesPerSecond?: number;
+  readonly perStep?: { readonly dispatches: number; readonly submits: number; readonly boundBytes: number };
+  readonly losses?: readonly number[];
+  readonly error?: string;
+}
+
+/** `--backend webgpu`: bench/gpu-step.ts for stock shaders and for maec's kernels, one process each. */
+async function webgpuBench(args: readonly string[]): Promise<void> {
+  const quick = args.includes('--quick');
+  const batch = intFlag(args, 'batch', 64);
+  const steps = intFlag(args, 'steps', quick ? 1 : 2);
+  const gpuStep = fileURLToPath(new URL('./gpu-step.ts', import.meta.url));
+  const variants: GpuVariant[] = [];
+  const loadBefore = loadavg()[0] ?? NaN;
+  for (const kernels of ['stock', 'maec'] as const) {
+    const r = spawnSync(process.execPath, [...process.execArgv, gpuStep, '--config', 'cifar-small', '--backend', 'webgpu', '--batch', String(batch), '--steps', String(steps), '--kernels', kernels === 'maec' ? 'on' : 'off'], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+    const v: GpuVariant = line
+      ? { kernels, ...(JSON.parse(line.slice('RESULT '.length)) as Omit<GpuVariant, 'kernels'>) }
+      : { kernels, error: r.stderr.split('\n').filter((l) => l.startsWith('gpu-step:')).join(' ') || `exit code ${r.status}` };
+    variants.push(v);
+    console.log(
+      v.error
+        ? `cifar-small batch ${batch} [${kernels}]: failed (${v.error})`
+        : `cifar-small batch ${batch} [${kernels}]: ${v.perStep!.dispatches} dispatches, ${v.perStep!.submits} submits, ${(v.perStep!.boundBytes / 2 ** 20).toFixed(0)} MiB bound per step; ${v.imagesPerSecond!.toFixed(2)} img/s (${(v.msPerStep! / 1000).toFixed(1)} s/step, first step ${(v.firstStepMs! / 1000).toFixed(1)} s)`,
+    );
+  }
+  const [stock, maec] = variants as [GpuVariant, GpuVariant];
+  if (stock.perStep && maec.perStep) console.log(`maec's kernels: ${(stock.perStep.dispatches / maec.perStep.dispatches).toFixed(2)}x fewer dispatches, ${(stock.perStep.submits / maec.perStep.submits).toFixed(2)}x fewer submits per step`);
+  if (variants.some((v) => v.error)) process.exitCode = 1;
+  if (quick) {
+    console.log('--quick: results not written');
+    return;
+  }
+  const report = {
+    command: `npm run bench -- ${args.join(' ')}`.trim(),
+    date: new Date().toISOString(),
+    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, tfjs: tf.version_core },
+    // other processes on a shared machine slow every step; this says how busy it was
+    loadAverage: `${loadBefore.toFixed(2)} / ${(loadavg()[0] ?? NaN).toFixed(2)}`,
+    config: 'cifar-small',
+    batch,
+    steps,
+    variants,
+  };
+  await writeFileAtomic('bench/results-webgpu.json', JSON.stringify(report, null, 2) + '\n');
+  const md = existsSync('bench/results.md') ? readFileSync('bench/results.md', 'utf8') : '# Training-step benchmark\n';
+  await writeFileAtomic('bench/results.md', withWebgpuSection(md, webgpuMarkdown(report)));
+  console.log('wrote bench/results-webgpu.json and the webgpu section of bench/results.md');
+}
+
+const WEBGPU_BEGIN = '<!-- webgpu: written by npm run bench -- --backend webgpu -->';
+const WEBGPU_END = '<!-- end webgpu -->';
+
+/** `md` with its webgpu section replaced by `section` (appended when it has none). */
+function withWebgpuSection(md: string, section: string): string {
+  const block = `${WEBGPU_BEGIN}\n${section}\n${WEBGPU_END}\n`;
+  const a = md.indexOf(WEBGPU_BEGIN);
+  const b = md.indexOf(WEBGPU_END);
+  if (a >= 0 && b > a) return md.slice(0, a) + block + md.slice(b + WEBGPU_END.length).replace(/^\n/, '');
+  return `${md.replace(/\n*$/, '\n\n')}${block}`;
+}
+
+/** The webgpu section of an existing bench/results.md, to carry over when the wasm tables are rewritten. */
+function webgpuSectionOf(md: string): string {
+  const a = md.indexOf(WEBGPU_BEGIN);
+  const b = md.indexOf(WEBGPU_END);
+  return a >= 0 && b > a ? md.slice(a, b + WEBGPU_END.length) + '\n' : '';
+}
+
+function webgpuMarkdown(r: { command: string; date: string; machine: { cpu: string; cores: number; node: string; tfjs: string }; loadAverage: string; batch: number; steps: number; variants: GpuVariant[] }): string {
+  const adapter = r.variants.find((v) => v.target)?.target?.match(/adapter (.*?);/)?.[1] ?? 'unknown adapter';
+  const lines = [
+    '## webgpu: stock shaders against maec\'s WebGPU kernels',
+    '',
+    `Command: \`${r.command}\`, ${r.date}. Adapter: ${adapter}; ${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}, tfjs ${r.machine.tfjs}; load average (1 min) before / after: ${r.loadAverage}.`,
+    `cifar-small (the bench config), batch ${r.batch}, one training step (forward, backward, AdamW) counted; time is the median of ${r.steps} step(s) after the first.`,
+    'Bound MiB: the storage buffers bound to each dispatch (inputs and output), summed: an estimate of memory traffic (tfjs reports no bytes moved).',
+    /fallback|software|llvmpipe/i.test(adapter) ? 'On a CPU adapter (lavapipe) only the dispatch counts and the correctness mean anything: its speed says nothing about a GPU\'s.' : '',
+    '',
+    '| kernels | dispatches / step | submits / step | bound MiB / step | s / step | img/s | first step s |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...r.variants.map((v) =>
+      v.error
+        ? `| ${v.kernels} | failed: ${v.error} | | | | | |`
+        : `| ${v.kernels} | ${v.perStep!.dispatches} | ${v.perStep!.submits} | ${(v.perStep!.boundBytes / 2 ** 20).toFixed(0)} | ${(v.msPerStep! / 1000).toFixed(1)} | ${v.imagesPerSecond!.toFixed(2)} | ${(v.firstStepMs! / 1000).toFixed(1)} |`,
+    ),
+  ];
+  const [s, m] = r.variants;
+  if (s?.perStep && m?.perStep) lines.push('', `maec's kernels: ${(s.perStep.dispatches / m.perStep.dispatches).toFixed(2)}x fewer dispatches and ${(s.perStep.submits / m.perStep.submits).toFixed(2)}x fewer submits per step.`);
+  return lines.filter((l, i, a) => !(l === '' && a[i - 1] === '')).join('\n');
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(HELP);
+    return;
+  }
   if (args[0] === '--measure') return measure(JSON.parse(args[1]!) as Job);
   if (args[0] === '--alternate') return measureAlternating(Number(args[1]), Number(args[2]));
   const backendArg = args.includes('--backend') ? (args[args.indexOf('--backend') + 1] as BackendName) : 'wasm';
+  if (backendArg === 'webgpu') return webgpuBench(args);
   const quick = args.includes('--quick');
   const steps = quick ? 2 : 5;
   const target = await openTarget(backendArg);
@@ -231,7 +367,9 @@ async function main(): Promise<void> {
     return;
   }
   await writeFileAtomic('bench/results.json', JSON.stringify(report, null, 2) + '\n');
-  await writeFileAtomic('bench/results.md', toMarkdown(report));
+  const previous = existsSync('bench/results.md') ? readFileSync('bench/results.md', 'utf8') : '';
+  const kept = webgpuSectionOf(previous);
+  await writeFileAtomic('bench/results.md', kept ? `${toMarkdown(report).replace(/\n*$/, '\n\n')}${kept}` : toMarkdown(report));
   console.log('wrote bench/results.json and bench/results.md');
 }
 

@@ -2,11 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Node, OpKind } from '../../compiler/ir/types.ts';
 import { dropPath, meanTokens } from './ops/classify.ts';
 import type { OpImpls } from './ops/impls.ts';
-import { linear } from './ops/linear.ts';
 import { crossEntropy, maskedMse, normalizePatches } from './ops/loss.ts';
 import { argsort, maskFromRestore, maskReplace } from './ops/masking.ts';
 import { patchify } from './ops/patchify.ts';
-import { concatTokens, expandTokens, gatherTokens, sliceTokens } from './ops/tokens.ts';
+import { concatTokens, expandTokens, sliceTokens } from './ops/tokens.ts';
 import type { LoweringPolicy } from './lowering-policy.ts';
 
 /** What an executor may read besides its inputs. */
@@ -28,7 +27,7 @@ type Executor<K extends OpKind> = (node: Node & { op: Extract<Node['op'], { kind
 /** The lowering table: IR op kind -> how to compute it with tfjs. Inputs and params are bound by the program. */
 export const EXECUTORS: { readonly [K in Exclude<OpKind, 'input' | 'param'>]: Executor<K> } = Object.freeze({
   patchify: (node, [imgs]) => patchify(imgs!, node.op.patch, node.op.order),
-  linear: (_node, [x, w, b], ctx) => linear(ctx.policy, x!, w!, b!),
+  linear: (_node, [x, w, b], ctx) => ctx.ops.linear(ctx.policy, x!, w!, b!),
   layerNorm: (node, [x, gamma, beta], ctx) => ctx.ops.layerNorm(x!, gamma!, beta!, node.op.eps),
   attention: (node, [qkv], ctx) => ctx.ops.attention(qkv!, node.op.heads),
   gelu: (_node, [x], ctx) => ctx.ops.gelu(x!),
@@ -37,7 +36,7 @@ export const EXECUTORS: { readonly [K in Exclude<OpKind, 'input' | 'param'>]: Ex
   concatTokens: (_node, inputs, ctx) => concatTokens(inputs, ctx.batch),
   expandTokens: (node, [token], ctx) => expandTokens(token!, ctx.batch, node.op.count),
   argsort: (_node, [keys]) => argsort(keys!),
-  gatherTokens: (_node, [x, ids], ctx) => gatherTokens(ctx.policy, x!, ids!),
+  gatherTokens: (_node, [x, ids], ctx) => ctx.ops.gatherTokens(ctx.policy, x!, ids!),
   maskFromRestore: (node, [idsRestore]) => maskFromRestore(idsRestore!, node.op.keep),
   maskReplace: (_node, [x, mask, token]) => maskReplace(x!, mask!, token!),
   normalizePatches: (node, [target]) => normalizePatches(target!, node.op.eps),

@@ -72,8 +72,18 @@ function outputId(graph: Graph, name: string): string {
  */
 export function evaluate(graph: Graph, targets: readonly string[], params: ParamTensors, inputs: ProgramInputs, ctx: ExecContext): Map<string, tf.Tensor> {
   const values = new Map<string, tf.Tensor>();
-  for (const node of needed(graph, targets)) {
+  const order = needed(graph, targets);
+  const fused = ctx.ops.linearGelu ? geluOfLinear(order, targets) : undefined;
+  for (const node of order) {
+    if (fused?.skip.has(node.id)) continue;
     let value: tf.Tensor;
+    const lin = fused?.pairs.get(node.id);
+    if (lin) {
+      const [x, w, b] = lin.inputs.map((i) => values.get(i)!);
+      value = ctx.ops.linearGelu!(ctx.policy, x!, w!, b!);
+      values.set(node.id, value);
+      continue;
+    }
     if (node.op.kind === 'input') {
       const input = inputs[node.op.name];
       if (!input) throw new Error(`missing input "${node.op.name}"`);
@@ -90,6 +100,26 @@ export function evaluate(graph: Graph, targets: readonly string[], params: Param
     values.set(node.id, value);
   }
   return values;
+}
+
+/**
+ * gelu nodes whose input is a linear node that nothing else reads (and that is not a target):
+ * a target whose ops fuse the two (`OpImpls.linearGelu`) computes the pair as one op.
+ */
+function geluOfLinear(order: readonly Node[], targets: readonly string[]): { pairs: Map<string, Node>; skip: Set<string> } {
+  const byId = new Map(order.map((n) => [n.id, n]));
+  const readers = new Map<string, number>();
+  for (const n of order) for (const i of n.inputs) readers.set(i, (readers.get(i) ?? 0) + 1);
+  const pairs = new Map<string, Node>();
+  const skip = new Set<string>();
+  for (const n of order) {
+    if (n.op.kind !== 'gelu') continue;
+    const src = byId.get(n.inputs[0]!);
+    if (!src || src.op.kind !== 'linear' || readers.get(src.id) !== 1 || targets.includes(src.id)) continue;
+    pairs.set(n.id, src);
+    skip.add(src.id);
+  }
+  return { pairs, skip };
 }
 
 function firstGiven(graph: Graph, inputs: ProgramInputs): tf.Tensor | undefined {

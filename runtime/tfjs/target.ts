@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerGradients } from './gradients.ts';
-import { fusedKernelNames, installKernels, installedKernels, uninstallKernels, type InstallOptions } from './kernels/index.ts';
-import { STOCK_OPS, WASM_KERNEL_OPS, type OpImpls } from './ops/impls.ts';
+import { fusedKernelNames, installKernels, installedKernels, kernelsEnabled, uninstallKernels, type InstallOptions } from './kernels/index.ts';
+import { STOCK_OPS, WASM_KERNEL_OPS, WEBGPU_KERNEL_OPS, type OpImpls } from './ops/impls.ts';
 import { policyFor, type LoweringPolicy } from './lowering-policy.ts';
 import { TargetError } from './target-error.ts';
 import { describeAdapter, isHardware, knownAnswer, mayHaveAdapter, openWebGpu, webGpuOpened, type AdapterInfo } from './webgpu.ts';
@@ -37,7 +37,7 @@ export interface Target {
   readonly backend: BackendName;
   /** Why this backend was taken, for the CLI to print. */
   readonly reason: string;
-  /** On wasm: whether maec's SIMD kernels replaced the stock ones, and if not why; on webgpu: the adapter. */
+  /** On wasm: whether maec's SIMD kernels replaced the stock ones, and if not why; on webgpu: the adapter and whether maec's WebGPU kernels run. */
   readonly kernels?: string;
   readonly policy: LoweringPolicy;
   readonly ops: OpImpls;
@@ -116,7 +116,7 @@ export async function openTarget(requested?: BackendName, options: TargetOptions
     throw new TargetError(`unknown backend "${String(requested)}": expected one of ${BACKENDS.join(', ')}`);
   if (requested === 'webgpu') {
     const adapter = await activateWebGpu();
-    return { backend: 'webgpu', reason: 'requested with --backend webgpu', kernels: `adapter ${describeAdapter(adapter)}`, adapter, policy: policyFor('webgpu'), ops: STOCK_OPS, installed: [] };
+    return { backend: 'webgpu', reason: 'requested with --backend webgpu', adapter, policy: policyFor('webgpu'), ...(await webgpuKernels(adapter, options.kernels ?? true)) };
   }
   const skipped: string[] = [];
   if (requested === undefined && mayHaveAdapter()) {
@@ -124,7 +124,7 @@ export async function openTarget(requested?: BackendName, options: TargetOptions
     if (opened.ok && isHardware(opened.adapter)) {
       try {
         const adapter = await activateWebGpu();
-        return { backend: 'webgpu', reason: 'fastest available (a hardware GPU adapter)', kernels: `adapter ${describeAdapter(adapter)}`, adapter, policy: policyFor('webgpu'), ops: STOCK_OPS, installed: [] };
+        return { backend: 'webgpu', reason: 'fastest available (a hardware GPU adapter)', adapter, policy: policyFor('webgpu'), ...(await webgpuKernels(adapter, options.kernels ?? true)) };
       } catch (e) {
         skipped.push(`webgpu: ${(e as Error).message}`);
       }
@@ -175,8 +175,26 @@ async function wasmKernels(kernels: boolean | InstallOptions): Promise<Pick<Targ
 }
 
 /**
+ * On webgpu maec's WGSL kernels (runtime/tfjs/webgpu-kernels: GELU, LayerNorm, attention, the
+ * masking gather, bias+GELU, linear bias gradients, forward and backward, and the AdamW update
+ * as target.ops.adamw) are the default; `kernels: false` or MAEC_KERNELS=off
+ * keeps tfjs-webgpu's stock shaders, one per tfjs op. They are registered under maec's own
+ * kernel names, which only WEBGPU_KERNEL_OPS calls, so a stock target is unaffected by them.
+ */
+async function webgpuKernels(adapter: AdapterInfo, kernels: boolean | InstallOptions): Promise<Pick<Target, 'kernels' | 'ops' | 'installed'>> {
+  if (kernels === false || !kernelsEnabled()) {
+    const why = kernels === false ? 'switched off' : 'off: MAEC_KERNELS=off';
+    return { kernels: `adapter ${describeAdapter(adapter)}; stock WebGPU shaders (maec kernels ${why})`, ops: STOCK_OPS, installed: [] };
+  }
+  const { installWebGpuKernels } = await import('./webgpu-kernels/index.ts');
+  const installed = installWebGpuKernels();
+  return { kernels: `adapter ${describeAdapter(adapter)}; maec WebGPU kernels (${installed.join(', ')})`, ops: WEBGPU_KERNEL_OPS, installed };
+}
+
+/**
  * The start-up line's text: `wasm: fastest available (...); maec SIMD kernels (...)`, or
- * `webgpu: requested with --backend webgpu; adapter mesa software, llvmpipe: ... (fallback adapter)`.
+ * `webgpu: requested with --backend webgpu; adapter mesa software, llvmpipe: ... (fallback adapter); maec WebGPU kernels (...)`
+ * (`stock WebGPU shaders (maec kernels switched off)` with kernels off).
  */
 export function describeTarget(target: Target): string {
   return `${target.backend}: ${target.reason}${target.kernels ? `; ${target.kernels}` : ''}`;

@@ -208,23 +208,54 @@ export interface DispatchCount {
   readonly dispatches: number;
   /** Command buffer submissions (GPUQueue.submit). */
   readonly submits: number;
+  /**
+   * Bytes of the storage buffers bound to the dispatches (each dispatch's inputs and output,
+   * summed over dispatches; uniform buffers excluded): what the shaders could read and write,
+   * an estimate of memory traffic, not a measurement of it (tfjs exposes none). tfjs pools
+   * buffers by size, so a buffer may be larger than its tensor.
+   */
+  readonly boundBytes: number;
 }
 
 /**
- * Counts dispatches and submits by wrapping Dawn's prototypes, for benchmarks and tests; call
- * the returned `stop` to unwrap. Needs `openWebGpu` to have succeeded (Dawn's classes loaded).
+ * Counts dispatches, submits and bound storage bytes by wrapping Dawn's prototypes, for
+ * benchmarks and tests; call the returned `stop` to unwrap. Needs `openWebGpu` to have
+ * succeeded (Dawn's classes loaded).
  */
 export function countDispatches(): { readonly read: () => DispatchCount; readonly stop: () => void } {
-  const g = globalThis as unknown as { GPUComputePassEncoder?: { prototype: Record<string, unknown> }; GPUQueue?: { prototype: Record<string, unknown> } };
+  type Proto = { prototype: Record<string, unknown> };
+  const g = globalThis as unknown as { GPUComputePassEncoder?: Proto; GPUQueue?: Proto; GPUDevice?: Proto; GPUBufferUsage?: { STORAGE: number } };
   const pass = g.GPUComputePassEncoder?.prototype;
   const queue = g.GPUQueue?.prototype;
-  if (!pass || !queue) throw new Error('countDispatches needs the WebGPU globals: open the webgpu backend first');
+  const device = g.GPUDevice?.prototype;
+  if (!pass || !queue || !device) throw new Error('countDispatches needs the WebGPU globals: open the webgpu backend first');
+  const STORAGE = g.GPUBufferUsage?.STORAGE ?? 0x80;
   let dispatches = 0;
   let submits = 0;
+  let boundBytes = 0;
+  const groupBytes = new WeakMap<object, number>();
+  const passBytes = new WeakMap<object, number>();
   const dispatch = pass['dispatchWorkgroups'] as (...a: unknown[]) => unknown;
+  const setBindGroup = pass['setBindGroup'] as (...a: unknown[]) => unknown;
   const submit = queue['submit'] as (...a: unknown[]) => unknown;
-  pass['dispatchWorkgroups'] = function (this: unknown, ...a: unknown[]) {
+  const createBindGroup = device['createBindGroup'] as (...a: unknown[]) => unknown;
+  device['createBindGroup'] = function (this: unknown, descriptor: { entries?: { resource?: { buffer?: { size: number; usage: number }; size?: number } }[] }, ...rest: unknown[]) {
+    const group = createBindGroup.call(this, descriptor, ...rest) as object;
+    let bytes = 0;
+    for (const e of descriptor.entries ?? []) {
+      const b = e.resource?.buffer;
+      if (b && (b.usage & STORAGE) !== 0) bytes += e.resource?.size ?? b.size;
+    }
+    groupBytes.set(group, bytes);
+    return group;
+  };
+  pass['setBindGroup'] = function (this: object, index: unknown, group: unknown, ...rest: unknown[]) {
+    if (group && typeof group === 'object') passBytes.set(this, groupBytes.get(group) ?? 0);
+    return setBindGroup.call(this, index, group, ...rest);
+  };
+  pass['dispatchWorkgroups'] = function (this: object, ...a: unknown[]) {
     dispatches++;
+    boundBytes += passBytes.get(this) ?? 0;
     return dispatch.apply(this, a);
   };
   queue['submit'] = function (this: unknown, ...a: unknown[]) {
@@ -232,10 +263,12 @@ export function countDispatches(): { readonly read: () => DispatchCount; readonl
     return submit.apply(this, a);
   };
   return {
-    read: () => ({ dispatches, submits }),
+    read: () => ({ dispatches, submits, boundBytes }),
     stop: () => {
       pass['dispatchWorkgroups'] = dispatch;
+      pass['setBindGroup'] = setBindGroup;
       queue['submit'] = submit;
+      device['createBindGroup'] = createBindGroup;
     },
   };
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { stockAdamW, type AdamWUpdate } from '../tfjs/ops/adamw.ts';
 
 /** AdamW hyper-parameters; defaults are MAE pretraining's (betas 0.9 / 0.95, wd 0.05). */
 export interface AdamWConfig {
@@ -23,6 +24,8 @@ export interface OptimizedParam {
  *   m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2
  *   p <- p - lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
  * The moments live in tf.Variables so that a step allocates nothing that outlives it.
+ * `update` computes one parameter's step (runtime/tfjs/ops/adamw.ts): the tfjs ops by default,
+ * or a target's own (`target.ops.adamw`: three dispatches per parameter on webgpu).
  */
 export class AdamW {
   private readonly m: Map<string, tf.Variable>;
@@ -33,6 +36,7 @@ export class AdamW {
   constructor(
     private readonly params: readonly OptimizedParam[],
     readonly config: AdamWConfig = MAE_ADAMW,
+    private readonly update: AdamWUpdate = stockAdamW,
   ) {
     this.m = new Map(params.map((p) => [p.name, tf.variable(tf.zerosLike(p.variable), false, `adamw.m.${p.name}`)]));
     this.v = new Map(params.map((p) => [p.name, tf.variable(tf.zerosLike(p.variable), false, `adamw.v.${p.name}`)]));
@@ -50,11 +54,10 @@ export class AdamW {
         if (!g) throw new Error(`AdamW: no gradient for ${p.name}`);
         const m = this.m.get(p.name)!;
         const v = this.v.get(p.name)!;
-        m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
-        v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)));
-        const decayed = p.decay && weightDecay > 0 ? tf.mul(p.variable, 1 - lr * weightDecay) : p.variable;
-        const update = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), eps));
-        p.variable.assign(tf.sub(decayed, tf.mul(update, lr)));
+        const next = this.update(p.variable, m, v, g, { lr, beta1, beta2, eps, weightDecay: p.decay ? weightDecay : 0, c1, c2 });
+        m.assign(next.m);
+        v.assign(next.v);
+        p.variable.assign(next.p);
       }
     });
   }

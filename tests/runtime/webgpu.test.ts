@@ -37,19 +37,22 @@ const values = (t: SafetensorsTensor) => (t.dtype === 'I64' ? toInt32(t) : toFlo
 const asTensor = (t: SafetensorsTensor) => tf.tensor(toFloat32(t), [...t.shape]);
 /**
  * The webgpu target; `gpuOnly` turns off tfjs-webgpu's CPU forwarding of small ops (see
- * gpuKernelsOnly), so that every op of these small models runs a WebGPU shader.
+ * gpuKernelsOnly), so that every op of these small models runs a WebGPU shader; `kernels`
+ * chooses maec's WebGPU kernels (runtime/tfjs/webgpu-kernels, the default) or stock shaders.
  */
-const webgpu = (gpuOnly = false): Promise<Target> => {
+const webgpu = (gpuOnly = false, kernels = true): Promise<Target> => {
   gpuKernelsOnly(gpuOnly);
-  return openTarget('webgpu');
+  return openTarget('webgpu', { kernels });
 };
 const MODES = [
-  { label: 'webgpu', gpuOnly: false },
-  { label: 'webgpu with every op on the GPU', gpuOnly: true },
+  { label: 'webgpu, stock shaders', gpuOnly: false, kernels: false },
+  { label: 'webgpu, stock shaders, every op on the GPU', gpuOnly: true, kernels: false },
+  { label: "webgpu with maec's kernels", gpuOnly: false, kernels: true },
+  { label: "webgpu with maec's kernels, every op on the GPU", gpuOnly: true, kernels: true },
 ] as const;
 
-test('webgpu runs on a vetted adapter, with native linear and gather lowering and stock fused ops', { skip }, async (t) => {
-  const target = await webgpu();
+test('webgpu runs on a vetted adapter, with native linear and gather lowering and stock fused ops when kernels are off', { skip }, async (t) => {
+  const target = await webgpu(false, false);
   t.diagnostic(`backend ${describeTarget(target)}`);
   assert.equal(tf.getBackend(), 'webgpu');
   assert.ok(target.adapter, 'the target carries the adapter');
@@ -66,9 +69,10 @@ test('webgpu runs on a vetted adapter, with native linear and gather lowering an
 const fixtures = parityFixtures();
 test('parity fixtures are present', () => assert.ok(fixtures.length > 0, `no fixture under ${PARITY_DIR}`));
 
-for (const { label, gpuOnly } of MODES) for (const fx of fixtures) {
+for (const { label, gpuOnly, kernels } of MODES) for (const fx of fixtures) {
   test(`${fx.name} on ${label}: loss, pred, latent, mask, ids_restore and gradients match the official code`, { skip }, async (t) => {
-    const target = await webgpu(gpuOnly);
+    const target = await webgpu(gpuOnly, kernels);
+    assert.equal(target.ops.name, kernels ? 'maec-webgpu' : 'stock');
     const [weights, inputs, expected] = await Promise.all(['weights', 'inputs', 'expected'].map((f) => loadSafetensors(join(fx.dir, `${f}.safetensors`))));
     const want = (name: string) => {
       const w = expected!.tensors.get(name);
@@ -112,10 +116,10 @@ for (const { label, gpuOnly } of MODES) for (const fx of fixtures) {
   });
 }
 
-for (const c of CASES) {
+for (const kernels of [false, true]) for (const c of CASES) {
   for (const kind of c.kinds) {
-    test(`${kind} graph on webgpu with every op on the GPU, ${c.name}: every output matches the float64 reference`, { skip }, async (t) => {
-      const target = await webgpu(true);
+    test(`${kind} graph on webgpu ${kernels ? "with maec's kernels" : 'with stock shaders'}, every op on the GPU, ${c.name}: every output matches the float64 reference`, { skip }, async (t) => {
+      const target = await webgpu(true, kernels);
       const spec = specOf(c);
       const graph = buildGraph(spec, kind);
       const vals = quietClsToken(randomParams(graph, 11));
@@ -145,13 +149,13 @@ for (const c of CASES) {
   }
 }
 
-test('repeated training steps on webgpu (lossAndGrads and AdamW) keep the tensor count and the GPU bytes flat', { skip }, async (t) => {
-  const target = await webgpu();
+for (const kernels of [false, true]) test(`repeated training steps on webgpu ${kernels ? "with maec's kernels" : 'with stock shaders'} (lossAndGrads and AdamW) keep the tensor count and the GPU bytes flat`, { skip }, async (t) => {
+  const target = await webgpu(false, kernels);
   const c = CASES[0]!;
   const graph = buildGraph(specOf(c), 'pretrain');
   const vals = randomParams(graph, 3);
   const params = new Map(graph.params.map((p) => [p.name, p.trainable ? tf.variable(tf.tensor(vals.get(p.name)!, [...p.shape])) : tf.tensor(vals.get(p.name)!, [...p.shape])]));
-  const optimizer = new AdamW(graph.params.filter((p) => p.trainable).map((p) => ({ name: p.name, variable: params.get(p.name) as tf.Variable, decay: p.decay })));
+  const optimizer = new AdamW(graph.params.filter((p) => p.trainable).map((p) => ({ name: p.name, variable: params.get(p.name) as tf.Variable, decay: p.decay })), undefined, target.ops.adamw);
   const { imgs, noise } = randomInputs(c, 4);
   const imgsT = tf.tensor(imgs, [c.n, c.channels, c.size, c.size]);
   const noiseT = tf.tensor(noise, [c.n, graph.meta.numPatches]);

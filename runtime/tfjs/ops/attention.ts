@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fusedKernelNames } from '../kernels/index.ts';
+import { webgpuKernelNames } from '../webgpu-kernels/names.ts';
 import { customGradOnce } from './custom-grad.ts';
 
 /**
@@ -85,8 +86,31 @@ function fusedAttention(softmax: SoftmaxImpl, heads: number): (qkv: tf.Tensor) =
   }) as (x: tf.Tensor) => tf.Tensor;
 }
 
+/**
+ * Attention as maec's WebGPU kernels (runtime/tfjs/webgpu-kernels/attention.ts): the forward
+ * pass is one FlashAttention-style dispatch reading the packed qkv directly; the tape keeps
+ * qkv and the output; the gradient is two dispatches (row logsumexp and rowsum(dO * O), then
+ * all of dqkv with P recomputed from the logsumexp).
+ */
+function webgpuAttention(heads: number): (qkv: tf.Tensor) => tf.Tensor {
+  const k = webgpuKernelNames;
+  return tf.customGrad((x, save) => {
+    const out = tf.engine().runKernel(k.attention, { qkv: x as tf.Tensor }, { heads }) as tf.Tensor;
+    (save as tf.GradSaveFunc)([x as tf.Tensor, out]);
+    return {
+      value: out,
+      gradFunc: (dy: tf.Tensor, [qkv, o]: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const stats = tf.engine().runKernel(k.attentionStats, { qkv: qkv!, out: o!, dy }, { heads }) as tf.Tensor;
+          return tf.engine().runKernel(k.attentionGrad, { qkv: qkv!, dy, stats }, { heads }) as tf.Tensor;
+        }),
+    };
+  }) as (x: tf.Tensor) => tf.Tensor;
+}
+
 const stockByHeads = customGradOnce((heads: number) => fusedAttention(tfjsSoftmax, heads));
 const kernelByHeads = customGradOnce((heads: number) => fusedAttention(kernelSoftmax, heads));
+const webgpuByHeads = customGradOnce(webgpuAttention);
 
 /** Attention from stock tfjs ops: any backend. */
 export function attention(qkv: tf.Tensor, heads: number): tf.Tensor {
@@ -96,4 +120,9 @@ export function attention(qkv: tf.Tensor, heads: number): tf.Tensor {
 /** Attention whose softmax gradient runs as maec's wasm kernel (float32; other dtypes take the stock ops). */
 export function attentionWithKernels(qkv: tf.Tensor, heads: number): tf.Tensor {
   return (qkv.dtype === 'float32' ? kernelByHeads : stockByHeads)(heads)(qkv);
+}
+
+/** Attention through maec's WebGPU kernels (float32; other dtypes take the stock ops). */
+export function attentionWithWebGpuKernels(qkv: tf.Tensor, heads: number): tf.Tensor {
+  return (qkv.dtype === 'float32' ? webgpuByHeads : stockByHeads)(heads)(qkv);
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fusedKernelNames } from '../kernels/index.ts';
+import { webgpuKernelNames } from '../webgpu-kernels/names.ts';
 
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
@@ -24,6 +25,12 @@ const kernelGelu: GeluImpl = {
   grad: (x: tf.Tensor, dy: tf.Tensor): tf.Tensor => tf.engine().runKernel(fusedKernelNames.geluGrad, { x, dy }) as tf.Tensor,
 };
 
+/** The same two as one WebGPU dispatch each (runtime/tfjs/webgpu-kernels/gelu.ts). */
+const webgpuGelu: GeluImpl = {
+  value: (x: tf.Tensor): tf.Tensor => tf.engine().runKernel(webgpuKernelNames.gelu, { x }) as tf.Tensor,
+  grad: (x: tf.Tensor, dy: tf.Tensor): tf.Tensor => tf.engine().runKernel(webgpuKernelNames.geluGrad, { x, dy }) as tf.Tensor,
+};
+
 /**
  * Exact GELU, x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2)), as torch.nn.GELU(), with a fused
  * gradient: the tape keeps x alone instead of every intermediate (the MLP's widest tensor
@@ -42,9 +49,13 @@ function fusedGelu(impl: GeluImpl): (x: tf.Tensor) => tf.Tensor {
 
 const stockGelu = fusedGelu(tfjsGelu);
 const kernelGeluOp = fusedGelu(kernelGelu);
+const webgpuGeluOp = fusedGelu(webgpuGelu);
 
 /** GELU from stock tfjs ops: any backend. */
 export const gelu = (x: tf.Tensor): tf.Tensor => stockGelu(x);
 
 /** GELU through maec's wasm kernels (float32; other dtypes take the stock ops). */
 export const geluWithKernels = (x: tf.Tensor): tf.Tensor => (x.dtype === 'float32' ? kernelGeluOp : stockGelu)(x);
+
+/** GELU through maec's WebGPU kernels (float32; other dtypes take the stock ops). */
+export const geluWithWebGpuKernels = (x: tf.Tensor): tf.Tensor => (x.dtype === 'float32' ? webgpuGeluOp : stockGelu)(x);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fusedKernelNames } from '../kernels/index.ts';
+import { webgpuKernelNames } from '../webgpu-kernels/names.ts';
 import { customGradOnce } from './custom-grad.ts';
 
 /** What the forward pass keeps for the gradient: y, the normalised input and 1/sigma per row. */
@@ -62,8 +63,34 @@ function fusedLayerNorm(impl: LayerNormImpl, eps: number): (x: tf.Tensor, g: tf.
   }) as (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor;
 }
 
+/**
+ * The same LayerNorm through maec's WebGPU kernels (runtime/tfjs/webgpu-kernels/layer-norm.ts):
+ * the forward pass is one dispatch and keeps x and gamma on the tape; the gradient recomputes
+ * the row statistics (one dispatch) and then dx, dgamma and dbeta (one each).
+ */
+function webgpuLayerNorm(eps: number): (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor {
+  const k = webgpuKernelNames;
+  return tf.customGrad((xs, g, b, save) => {
+    const y = tf.engine().runKernel(k.layerNorm, { x: xs as tf.Tensor, gamma: g as tf.Tensor, beta: b as tf.Tensor }, { eps }) as tf.Tensor;
+    (save as tf.GradSaveFunc)([xs as tf.Tensor, g as tf.Tensor]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, [x, gamma]: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const stats = tf.engine().runKernel(k.layerNormStats, { x: x! }, { eps }) as tf.Tensor;
+          return [
+            tf.engine().runKernel(k.layerNormDx, { dy, x: x!, stats, gamma: gamma! }) as tf.Tensor,
+            tf.engine().runKernel(k.layerNormDgamma, { dy, x: x!, stats }) as tf.Tensor,
+            tf.engine().runKernel(k.columnSum, { x: dy }) as tf.Tensor,
+          ];
+        }),
+    };
+  }) as (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+}
+
 const stockByEps = customGradOnce((eps: number) => fusedLayerNorm(tfjsLayerNorm, eps));
 const kernelByEps = customGradOnce((eps: number) => fusedLayerNorm(kernelLayerNorm, eps));
+const webgpuByEps = customGradOnce(webgpuLayerNorm);
 
 /** LayerNorm from stock tfjs ops: any backend. */
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
@@ -74,4 +101,10 @@ export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: 
 export function layerNormWithKernels(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
   const float = [x, gamma, beta].every((t) => t.dtype === 'float32');
   return (float ? kernelByEps : stockByEps)(eps)(x, gamma, beta);
+}
+
+/** LayerNorm through maec's WebGPU kernels (float32; other dtypes take the stock ops). */
+export function layerNormWithWebGpuKernels(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
+  const float = [x, gamma, beta].every((t) => t.dtype === 'float32');
+  return (float ? webgpuByEps : stockByEps)(eps)(x, gamma, beta);
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LoweringPolicy } from '../lowering-policy.ts';
+import { webgpuKernelNames } from '../webgpu-kernels/names.ts';
 
 /** x[:, start:end] along axis 1, through tf.split so that the gradient is a concat. */
 export function sliceTokens(x: tf.Tensor, start: number, end: number): tf.Tensor {
@@ -62,4 +63,22 @@ export function gatherTokens(policy: LoweringPolicy, x: tf.Tensor, ids: tf.Tenso
     gathered = gather(xFlat);
   }
   return tf.reshape(gathered, [n, k, d]);
+}
+
+/**
+ * gatherTokens as maec's WebGPU kernels (runtime/tfjs/webgpu-kernels/gather.ts): the gather
+ * reads x [N, L, D] at ids [N, K] directly (no flat indices), and its gradient is one scatter
+ * dispatch. float32 x and int32 ids; anything else takes gatherTokens with the target's policy.
+ */
+export function gatherTokensWithWebGpuKernels(policy: LoweringPolicy, x: tf.Tensor, ids: tf.Tensor): tf.Tensor {
+  if (x.dtype !== 'float32' || ids.dtype !== 'int32' || x.rank !== 3 || ids.rank !== 2) return gatherTokens(policy, x, ids);
+  const l = x.shape[1]!;
+  const gather = tf.customGrad((source, save) => {
+    (save as tf.GradSaveFunc)([ids]);
+    return {
+      value: tf.engine().runKernel(webgpuKernelNames.gather, { x: source as tf.Tensor, ids }) as tf.Tensor,
+      gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => tf.engine().runKernel(webgpuKernelNames.scatter, { dy, ids: saved! }, { length: l }) as tf.Tensor,
+    };
+  });
+  return gather(x);
 }
