@@ -109,6 +109,7 @@ export async function finetune(run: FinetuneRun): Promise<FinetuneResult> {
   const opt = new ScaledAdamW(
     tuned.map((p) => ({ name: p.name, variable: vars.get(p.name)!, decay: p.decay, lrScale: lrScale(p.layer, depth, cfg.layerDecay) })),
     { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: cfg.weightDecay },
+    run.target.ops.adamw,
   );
   const program = lower(graph, run.target);
   const pool = (cfg.threads ?? 1) > 1 ? await startPool(graph, run.target, cfg.threads!, names) : undefined;

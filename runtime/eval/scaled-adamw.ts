@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { AdamWUpdate } from '../tfjs/ops/adamw.ts';
 import { AdamW, type AdamWConfig, type OptimizedParam } from '../train/adamw.ts';
 
 /** A parameter under optimisation with its own learning-rate multiplier. */
@@ -14,10 +15,10 @@ export interface ScaledParam extends OptimizedParam {
 export class ScaledAdamW {
   private readonly groups: { readonly scale: number; readonly names: readonly string[]; readonly opt: AdamW }[];
 
-  constructor(params: readonly ScaledParam[], config: AdamWConfig) {
+  constructor(params: readonly ScaledParam[], config: AdamWConfig, update?: AdamWUpdate) {
     const byScale = new Map<number, ScaledParam[]>();
     for (const p of params) byScale.set(p.lrScale, [...(byScale.get(p.lrScale) ?? []), p]);
-    this.groups = [...byScale].map(([scale, ps]) => ({ scale, names: ps.map((p) => p.name), opt: new AdamW(ps, config) }));
+    this.groups = [...byScale].map(([scale, ps]) => ({ scale, names: ps.map((p) => p.name), opt: new AdamW(ps, config, update) }));
   }
 
   get step(): number {

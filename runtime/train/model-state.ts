@@ -6,7 +6,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Graph } from '../../compiler/ir/types.ts';
 import { readAll } from '../tfjs/read.ts';
-import { AdamW } from './adamw.ts';
+import type { AdamWUpdate } from '../tfjs/ops/adamw.ts';
+import { AdamW, MAE_ADAMW } from './adamw.ts';
 
 export interface ModelState {
   readonly params: Map<string, tf.Tensor>;
@@ -14,8 +15,11 @@ export interface ModelState {
   dispose(): void;
 }
 
-/** Parameters from `values` (official name -> data), trainable ones as variables, with a fresh AdamW. */
-export function createModelState(graph: Graph, values: ReadonlyMap<string, Float32Array>): ModelState {
+/**
+ * Parameters from `values` (official name -> data), trainable ones as variables, with a fresh
+ * AdamW whose per-parameter step is `update` (the target's, `target.ops.adamw`; default tfjs ops).
+ */
+export function createModelState(graph: Graph, values: ReadonlyMap<string, Float32Array>, update?: AdamWUpdate): ModelState {
   const params = new Map<string, tf.Tensor>();
   for (const p of graph.params) {
     const data = values.get(p.name);
@@ -25,7 +29,7 @@ export function createModelState(graph: Graph, values: ReadonlyMap<string, Float
     if (p.trainable) t.dispose();
   }
   const trainable = graph.params.filter((p) => p.trainable).map((p) => ({ name: p.name, variable: params.get(p.name) as tf.Variable, decay: p.decay }));
-  const optimizer = new AdamW(trainable);
+  const optimizer = new AdamW(trainable, MAE_ADAMW, update);
   return {
     params,
     optimizer,

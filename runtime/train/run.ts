@@ -133,7 +133,7 @@ async function trainInFolder(o: PretrainOptions, files: RunFiles, graph: Graph):
   }
 
   const program = lower(graph, o.target);
-  const state = createModelState(graph, values);
+  const state = createModelState(graph, values, o.target.ops.adamw);
   let pool: GradientPool | undefined;
   try {
     const threads = o.hyper.threads ?? 1;
