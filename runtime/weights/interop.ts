@@ -137,6 +137,7 @@ export function officialModel(spec: MaeSpec): OfficialModel {
 /** A number as Python writes it in source: 4 -> 4.0, 1e-6 -> 1e-06. */
 function pyNumber(x: number): string {
   if (Number.isInteger(x)) return `${x}.0`;
-  const text = String(x);
+  // Python's repr switches to exponent notation below 1e-4 and pads the exponent to 2 digits.
+  const text = Math.abs(x) < 1e-4 ? x.toExponential() : String(x);
   return text.replace(/e([+-])(\d)$/, 'e$10$2');
 }
