@@ -57,6 +57,10 @@ class OnnxBuilder {
     return name;
   }
 
+  has(name: string): boolean {
+    return this.used.has(name);
+  }
+
   fresh(hint: string): string {
     let name: string;
     do name = `${hint}/${this.counter++}`;
@@ -294,7 +298,8 @@ export function lowerToOnnx(graph: Graph, options: OnnxOptions): Uint8Array {
   }
   for (const n of graph.nodes) {
     if (!needed.has(n.id) || n.op.kind === 'input' || n.op.kind === 'param') continue;
-    if (!valueName.has(n.id)) valueName.set(n.id, b.reserve(n.id));
+    // An IR id taken by an input or output name (output `target` may be node `target.normalized`) gets a fresh one.
+    if (!valueName.has(n.id)) valueName.set(n.id, b.has(n.id) ? b.fresh(n.id) : b.reserve(n.id));
     const rule = ONNX_OPS[n.op.kind] as Rule<OpKind>;
     rule({ node: n as never, inputs: n.inputs.map((i) => valueName.get(i)!), inputNodes: n.inputs.map((i) => byId.get(i)!), b, out: valueName.get(n.id)! });
   }

@@ -23,7 +23,7 @@ import { encodeSafetensors } from '../io/safetensors.ts';
 import { Rng } from '../rng.ts';
 import { lowerToOnnx } from '../onnx/lower.ts';
 import { exportWeights } from './export.ts';
-import { hfConfig, hfPreprocessorConfig, InteropError, officialModel } from './interop.ts';
+import { hfConfig, hfPreprocessorConfig, InteropError, officialModel, vitMaeConfig } from './interop.ts';
 
 export type ExportFormat = 'hf' | 'official' | 'onnx';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['hf', 'official', 'onnx'];
@@ -149,9 +149,9 @@ ${finetuneModel}
  * [N, L, p*p*C], mask [N, L] (1 = removed), ids_restore [N, L] (int64).
  */
 export function onnxBundle(input: BundleInput, part: OnnxPart): BundleFiles {
-  const config = { ...hfConfig(input.spec), architectures: [part === 'encoder' ? 'ViTMAEModel' : 'ViTMAEForPreTraining'] };
+  const config = { ...vitMaeConfig(input.spec), architectures: [part === 'encoder' ? 'ViTMAEModel' : 'ViTMAEForPreTraining'] };
   const preprocessor = hfPreprocessorConfig(input.spec, needStats(input, 'preprocessor_config.json'));
-  const graph = buildGraph(input.spec, part === 'encoder' ? 'encoder' : 'pretrain');
+  const graph = buildGraph(input.spec, part === 'encoder' ? 'encoder' : undefined); // undefined: MAE or symmetric, as the spec says
   const outputs: [string, string][] = part === 'encoder' ? [['last_hidden_state', 'latent']] : [['loss', 'loss'], ['logits', 'pred'], ['mask', 'mask'], ['ids_restore', 'ids_restore']];
   const model = lowerToOnnx(graph, {
     inputs: { imgs: 'pixel_values', noise: 'noise' },

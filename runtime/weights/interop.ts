@@ -16,7 +16,7 @@ export class InteropError extends Error {
 /** Refuses what no ViTMAE implementation has: the symmetric baseline (mask tokens in the encoder). */
 function checkPlainMae(spec: MaeSpec, target: string): void {
   if (spec.maskTokensInEncoder)
-    throw new InteropError(`spec.maskTokensInEncoder is true (the symmetric baseline of Table 1c): ${target} has no such model; export --part encoder to ONNX instead, or a spec with maskTokensInEncoder false`);
+    throw new InteropError(`spec.maskTokensInEncoder is true (the symmetric baseline of Table 1c): ${target} has no such model; export it with --to onnx (either --part), or use a spec with maskTokensInEncoder false`);
 }
 
 /**
@@ -28,6 +28,15 @@ function checkPlainMae(spec: MaeSpec, target: string): void {
  */
 export function hfConfig(spec: MaeSpec): Record<string, unknown> {
   checkPlainMae(spec, 'Hugging Face ViTMAE');
+  return vitMaeConfig(spec);
+}
+
+/**
+ * The ViTMAEConfig fields of any spec, the symmetric baseline's too (its encoder on whole
+ * images is a plain ViTMAEModel; `maec_mask_tokens_in_encoder` records what transformers
+ * cannot): for the config.json beside an ONNX export.
+ */
+export function vitMaeConfig(spec: MaeSpec): Record<string, unknown> {
   const d = derive(spec);
   return {
     architectures: ['ViTMAEForPreTraining'],
@@ -51,6 +60,7 @@ export function hfConfig(spec: MaeSpec): Record<string, unknown> {
     hidden_dropout_prob: 0,
     attention_probs_dropout_prob: 0,
     initializer_range: 0.02,
+    ...(spec.maskTokensInEncoder ? { maec_mask_tokens_in_encoder: true } : {}),
   };
 }
 
