@@ -121,7 +121,7 @@ test('transformers.js loads the encoder folder offline and its image-feature-ext
   env.localModelPath = models;
   const extractor = await pipeline('image-feature-extraction', id);
   const bytes = Uint8ClampedArray.from({ length: S * S * C }, (_, i) => (i * 37) % 256);
-  const image = new RawImage(bytes, S, S, C);
+  const image = new RawImage(bytes, S, S, C as 1 | 2 | 3 | 4);
   const features = await extractor(image);
   assert.deepEqual(features.dims, [1, 1 + L, spec.encoder.width]);
   const model = await AutoModel.from_pretrained(id);
