@@ -2,9 +2,9 @@
  * `maec export` misuse: every bad input is a clear error with a non-zero exit, and nothing is
  * left behind (no folder at --out, no temporary folder beside it).
  */
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSafetensors, saveSafetensors, toFloat32 } from '../../runtime/io/index.ts';
 import { exportCommand } from '../../cli/commands/export.ts';
@@ -17,6 +17,7 @@ let run = '';
 before(async () => {
   run = await makeRun(dir);
 });
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the command in a fresh parent folder and checks it left that folder as it found it. */
 async function refused(argv: (out: string) => string[], code: number, message: RegExp, setup?: (parent: string) => void) {

@@ -4,9 +4,9 @@
  * (tests/fixtures/hf5). Loading the hf folder in Python is checked by hand
  * (scripts/check-hf-export.py, docs/weights.md), not here.
  */
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildGraph } from '../../compiler/build/mae.ts';
 import { decodeMeta } from '../../runtime/checkpoint/format.ts';
@@ -21,6 +21,7 @@ let run = '';
 before(async () => {
   run = await makeRun(dir);
 });
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
 

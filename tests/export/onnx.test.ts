@@ -3,9 +3,9 @@
  * whole MAE, against the tfjs program and `maec forward`; transformers.js loading the encoder
  * folder offline as a vit_mae model.
  */
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-node';
@@ -30,6 +30,7 @@ let run = '';
 before(async () => {
   run = await makeRun(dir);
 });
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** max |a - b| / max |b|: the error relative to the reference's scale. */
 function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
