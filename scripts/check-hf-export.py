@@ -2,11 +2,14 @@
 dependency of maec or of `npm test`):
 
     maec export runs/quick --to hf --out /tmp/hf
-    maec forward runs/quick/spec.json --weights runs/quick/checkpoint.safetensors \
+    maec export runs/quick --to official --out /tmp/official
+    python scripts/check-hf-export.py make-inputs /tmp/hf inputs.safetensors
+    maec forward runs/quick/spec.json --weights /tmp/official/model.safetensors \
         --inputs inputs.safetensors --out forward.safetensors --backend cpu
-    python scripts/check-hf-export.py /tmp/hf inputs.safetensors forward.safetensors
+    python scripts/check-hf-export.py check /tmp/hf inputs.safetensors forward.safetensors
 
-`inputs.safetensors` holds imgs [N,C,H,W] and noise [N,L] (what maec forward reads). The script
+`make-inputs` writes imgs [4,C,H,W] (normal, seed 3) and noise [4,L] (uniform) in the sizes of
+the folder's config.json: what maec forward reads. `check` 
 loads the folder with ViTMAEForPreTraining.from_pretrained, fails on any missing, unexpected
 or mismatched key and on any warning transformers logs while loading, runs the model on the
 same pixels and noise, prints the worst differences from maec's loss, pred, mask, ids_restore
@@ -21,6 +24,7 @@ import logging
 import sys
 import warnings
 
+import PIL.Image
 import safetensors.torch
 import torch
 import transformers
@@ -88,7 +92,8 @@ def main(folder: str, inputs_path: str, forward_path: str) -> int:
         written = json.load(f)
     c, size = model.config.num_channels, model.config.image_size
     image = (torch.arange(size * size * c) * 37 % 256).to(torch.uint8).reshape(size, size, c).numpy()
-    got = processor(images=image if c == 3 else image[:, :, 0], return_tensors="pt")["pixel_values"][0]
+    pil = PIL.Image.fromarray(image if c == 3 else image[:, :, 0], mode="RGB" if c == 3 else "L")
+    got = processor(images=pil, return_tensors="pt")["pixel_values"][0]
     mean = torch.tensor(written["image_mean"]).reshape(c, 1, 1)
     std = torch.tensor(written["image_std"]).reshape(c, 1, 1)
     want = (torch.from_numpy(image).permute(2, 0, 1).float() / 255 - mean) / std
@@ -99,7 +104,21 @@ def main(folder: str, inputs_path: str, forward_path: str) -> int:
     return 1 if failed else 0
 
 
+def make_inputs(folder: str, out: str) -> int:
+    with open(f"{folder}/config.json") as f:
+        config = json.load(f)
+    size, c, p = config["image_size"], config["num_channels"], config["patch_size"]
+    g = torch.Generator().manual_seed(3)
+    imgs = torch.randn(4, c, size, size, generator=g)
+    noise = torch.rand(4, (size // p) ** 2, generator=g)
+    safetensors.torch.save_file({"imgs": imgs, "noise": noise}, out)
+    print(f"wrote {out}: imgs {list(imgs.shape)}, noise {list(noise.shape)}")
+    return 0
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 4:
-        sys.exit("usage: check-hf-export.py HF_DIR inputs.safetensors forward.safetensors")
-    sys.exit(main(*sys.argv[1:]))
+    if len(sys.argv) == 4 and sys.argv[1] == "make-inputs":
+        sys.exit(make_inputs(*sys.argv[2:]))
+    if len(sys.argv) == 5 and sys.argv[1] == "check":
+        sys.exit(main(*sys.argv[2:]))
+    sys.exit("usage: check-hf-export.py make-inputs HF_DIR inputs.safetensors\n       check-hf-export.py check HF_DIR inputs.safetensors forward.safetensors")

@@ -19,6 +19,8 @@ const IR_VERSION = 8;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const INT64 = onnx.TensorProto.DataType.INT64;
 const BATCH_DIM = 'batch_size';
+/** A protobuf message, so a whole ONNX file without external data, is at most 2 GiB; leave room for the graph. */
+const MAX_MODEL_BYTES = 2 ** 31 - 2 ** 24;
 
 /** A graph that cannot be written as asked; `message` names the input, output or parameter. */
 export class OnnxLoweringError extends Error {
@@ -286,6 +288,9 @@ export function lowerToOnnx(graph: Graph, options: OnnxOptions): Uint8Array {
     valueName.set(w.node.id, b.reserve(w.onnxName));
   }
   const paramShapes = new Map(graph.params.map((p) => [p.name, p.shape]));
+  const paramBytes = graph.params.filter((p) => needed.has(p.name)).reduce((a, p) => a + 4 * p.shape.reduce((x, d) => x * d, 1), 0);
+  if (paramBytes > MAX_MODEL_BYTES)
+    throw new OnnxLoweringError(`the parameters take ${(paramBytes / 2 ** 30).toFixed(2)} GiB, more than the 2 GiB a single ONNX (protobuf) file can hold; maec does not write ONNX external data`);
   for (const n of graph.nodes) {
     if (!needed.has(n.id) || n.op.kind !== 'param') continue;
     const data = options.params.get(n.op.name);

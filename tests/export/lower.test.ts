@@ -89,3 +89,10 @@ test('lowering names what it cannot write: an unknown output, a missing or mis-s
   const short = new Map(params).set('norm.weight', new Float32Array(3));
   assert.throws(() => lowerToOnnx(graph, { outputs: [['h', 'latent']], params: short }), /parameter norm\.weight: shape \[8\] needs 8 values, found 3/);
 });
+
+test('a model too large for one ONNX file is refused before anything is encoded', () => {
+  // ViT-H/14 encoder at 448 px: about 632M parameters, 2.4 GiB of float32.
+  const huge = { ...spec, image: { size: 448, channels: 3 }, encoder: { kind: 'vit' as const, patch: 14, width: 1280, depth: 32, heads: 16, mlpRatio: 4 } };
+  const graph = buildGraph(huge, 'encoder');
+  assert.throws(() => lowerToOnnx(graph, { outputs: [['h', 'latent']], params: new Map() }), /the parameters take 2\.\d\d GiB, more than the 2 GiB a single ONNX \(protobuf\) file can hold/);
+});
