@@ -94,7 +94,7 @@ function numberList(text: string, flag: string): number[] | string {
 }
 
 type Source =
-  | { readonly ok: true; readonly file: string; readonly tensors: Map<string, SafetensorsTensor>; readonly spec?: MaeSpec; readonly stats?: ChannelStats }
+  | { readonly ok: true; readonly path: string; readonly file: string; readonly tensors: Map<string, SafetensorsTensor>; readonly spec?: MaeSpec; readonly stats?: ChannelStats }
   | { readonly ok: false; readonly message: string };
 
 /** The checkpoint file of a run folder or the file itself, with what its metadata records. */
@@ -122,9 +122,9 @@ async function readSource(path: string, shown: string): Promise<Source> {
     }
     const spec = decodeSpec(meta.spec);
     if (E.isLeft(spec)) return { ok: false, message: `${fileShown}: metadata "spec" is not a valid spec: ${spec.left.map(formatProblem).join('; ')}` };
-    return { ok: true, file: fileShown, tensors, spec: spec.right, stats: meta.stats };
+    return { ok: true, path: file, file: fileShown, tensors, spec: spec.right, stats: meta.stats };
   }
-  return { ok: true, file: fileShown, tensors };
+  return { ok: true, path: file, file: fileShown, tensors };
 }
 
 /** `maec export`: see HELP. */
@@ -172,9 +172,8 @@ export const exportCommand: Command = {
       }
       spec = loaded.spec;
     } else if (spec === undefined) {
-      const beside = join(dirname(sourcePath), 'spec.json');
-      if (!existsSync(beside) || statSync(sourcePath).isDirectory())
-        return fail(io, `${source.file} records no spec and there is no spec.json beside it: give --spec model.ts or spec.json`);
+      const beside = join(dirname(source.path), 'spec.json');
+      if (!existsSync(beside)) return fail(io, `${source.file} records no spec and there is no spec.json beside it: give --spec model.ts or spec.json`);
       const loaded = await loadSpec(beside, io.cwd);
       if (!loaded.ok) {
         io.err(`${loaded.message}\n`);

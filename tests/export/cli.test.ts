@@ -79,6 +79,10 @@ test('weights without a spec, without normalisation, or not fitting the spec are
   copyFileSync(weights, join(beside, 'w.safetensors'));
   copyFileSync(SPEC_PATH, join(beside, 'spec.json'));
   assert.equal((await exportCli(dir, join(beside, 'w.safetensors'), '--to', 'onnx', '--mean', '0.5', '--std', '0.5', '--out', join(dir, 'beside-onnx'))).code, 0);
+  // and in a folder holding checkpoint.safetensors (plain weights) and spec.json
+  copyFileSync(weights, join(beside, 'checkpoint.safetensors'));
+  const r = await exportCli(dir, beside, '--to', 'hf', '--mean', '0.5', '--std', '0.5', '--out', join(dir, 'beside-hf'));
+  assert.equal(r.code, 0, r.stderr);
   // a missing tensor
   const file = await loadSafetensors(weights);
   const partial = join(dir, 'partial.safetensors');
