@@ -1,28 +1,8 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import * as E from 'fp-ts/lib/Either.js';
-import { buildGraph } from '../../compiler/build/mae.ts';
-import { decodeSpec, formatProblem, type MaeSpec } from '../../dsl/index.ts';
 import type { ChannelStats } from '../../runtime/data/types.ts';
-import { CHECKPOINT_FORMAT, decodeMeta, OPTIMIZER_PREFIX } from '../../runtime/checkpoint/format.ts';
-import { readCheckpointFile } from '../../runtime/checkpoint/load.ts';
-import { nonFiniteProblem, type SafetensorsTensor } from '../../runtime/io/index.ts';
-import { OnnxLoweringError } from '../../runtime/onnx/lower.ts';
-import {
-  EXPORT_FORMATS,
-  ExportFolderError,
-  hfBundle,
-  officialBundle,
-  onnxBundle,
-  ONNX_PARTS,
-  writeFolderAtomic,
-  type BundleFiles,
-  type BundleInput,
-  type ExportFormat,
-  type OnnxPart,
-} from '../../runtime/weights/bundle.ts';
-import { InteropError } from '../../runtime/weights/interop.ts';
-import { loadWeights, WeightsError } from '../../runtime/weights/index.ts';
+import { EXPORT_FORMATS, ONNX_PARTS, type ExportFormat, type OnnxPart } from '../../runtime/weights/bundle.ts';
+import { ExportError, exportModel, readExportSource, type ExportSource } from '../../runtime/weights/export-model.ts';
 import { describeFlags } from '../args.ts';
 import type { Command } from '../command.ts';
 import { EXIT, type ExitCode } from '../exit.ts';
@@ -93,40 +73,6 @@ function numberList(text: string, flag: string): number[] | string {
   return values as number[];
 }
 
-type Source =
-  | { readonly ok: true; readonly path: string; readonly file: string; readonly tensors: Map<string, SafetensorsTensor>; readonly spec?: MaeSpec; readonly stats?: ChannelStats }
-  | { readonly ok: false; readonly message: string };
-
-/** The checkpoint file of a run folder or the file itself, with what its metadata records. */
-async function readSource(path: string, shown: string): Promise<Source> {
-  if (!existsSync(path)) return { ok: false, message: `no such run folder or weights file ${shown}` };
-  const file = statSync(path).isDirectory() ? join(path, 'checkpoint.safetensors') : path;
-  const fileShown = statSync(path).isDirectory() ? `${shown}/checkpoint.safetensors` : shown;
-  if (!existsSync(file)) return { ok: false, message: `${shown} is a folder without checkpoint.safetensors: not a pretraining run folder` };
-  let ckpt;
-  try {
-    ckpt = await readCheckpointFile(file);
-  } catch (e) {
-    return { ok: false, message: (e as Error).message };
-  }
-  const format = ckpt.file.metadata['format'];
-  if (format !== undefined && format.startsWith('maec-finetune/'))
-    return { ok: false, message: `${fileShown} is a fine-tuning checkpoint (${format}): export takes a pretraining run or MAE weights` };
-  const tensors = new Map([...ckpt.file.tensors].filter(([name]) => !name.startsWith(OPTIMIZER_PREFIX)));
-  if (format === CHECKPOINT_FORMAT) {
-    let meta;
-    try {
-      meta = decodeMeta(ckpt.file.metadata, fileShown);
-    } catch (e) {
-      return { ok: false, message: (e as Error).message };
-    }
-    const spec = decodeSpec(meta.spec);
-    if (E.isLeft(spec)) return { ok: false, message: `${fileShown}: metadata "spec" is not a valid spec: ${spec.left.map(formatProblem).join('; ')}` };
-    return { ok: true, path: file, file: fileShown, tensors, spec: spec.right, stats: meta.stats };
-  }
-  return { ok: true, path: file, file: fileShown, tensors };
-}
-
 /** `maec export`: see HELP. */
 export const exportCommand: Command = {
   name: 'export',
@@ -161,20 +107,18 @@ export const exportCommand: Command = {
     const shownOut = displayPath(outPath, io.cwd);
     if (outPath === sourcePath || sourcePath.startsWith(`${outPath}/`)) return usage(io, `--out ${f.out} holds the source; choose another --out`);
 
-    const source = await readSource(sourcePath, displayPath(sourcePath, io.cwd));
-    if (!source.ok) return fail(io, source.message);
+    let source: ExportSource;
+    try {
+      source = await readExportSource(sourcePath, displayPath(sourcePath, io.cwd));
+    } catch (e) {
+      if (e instanceof ExportError) return fail(io, e.message);
+      throw e;
+    }
     let spec = source.spec;
-    if (f.spec !== undefined) {
-      const loaded = await loadSpec(resolve(io.cwd, f.spec), io.cwd, f.export);
-      if (!loaded.ok) {
-        io.err(`${loaded.message}\n`);
-        return loaded.code === EXIT.usage ? EXIT.modelError : loaded.code;
-      }
-      spec = loaded.spec;
-    } else if (spec === undefined) {
-      const beside = join(dirname(source.path), 'spec.json');
-      if (!existsSync(beside)) return fail(io, `${source.file} records no spec and there is no spec.json beside it: give --spec model.ts or spec.json`);
-      const loaded = await loadSpec(beside, io.cwd);
+    if (f.spec !== undefined || spec === undefined) {
+      const specPath = f.spec === undefined ? join(dirname(source.path), 'spec.json') : resolve(io.cwd, f.spec);
+      if (f.spec === undefined && !existsSync(specPath)) return fail(io, `${source.shown} records no spec and there is no spec.json beside it: give --spec model.ts or spec.json`);
+      const loaded = await loadSpec(specPath, io.cwd, f.export);
       if (!loaded.ok) {
         io.err(`${loaded.message}\n`);
         return EXIT.modelError;
@@ -182,38 +126,15 @@ export const exportCommand: Command = {
       spec = loaded.spec;
     }
     const stats = flagStats ?? source.stats;
-
-    const encoderOnly = to === 'onnx' && part === 'encoder';
-    const graph = buildGraph(spec, encoderOnly ? 'encoder' : undefined);
-    let weights: Map<string, Float32Array>;
+    let files: string[];
     try {
-      weights = loadWeights(source.tensors, graph.params, { source: source.file, encoderOnly });
+      files = await exportModel({ source, spec, ...(stats === undefined ? {} : { stats }), to, part, out: outPath, shownOut });
     } catch (e) {
-      if (e instanceof WeightsError) return fail(io, e.message);
+      if (e instanceof ExportError) return fail(io, e.message);
       throw e;
-    }
-    for (const p of graph.params) {
-      const data = weights.get(p.name);
-      const problem = data && nonFiniteProblem(p.name, p.shape, data);
-      if (problem !== undefined) return fail(io, `${source.file}: ${problem}`);
-    }
-
-    const input: BundleInput = { spec, weights, ...(stats === undefined ? {} : { stats }), source: source.file };
-    let files: BundleFiles;
-    try {
-      files = to === 'hf' ? hfBundle(input) : to === 'official' ? officialBundle(input) : onnxBundle(input, part);
-    } catch (e) {
-      if (e instanceof InteropError || e instanceof OnnxLoweringError || e instanceof WeightsError) return fail(io, `${source.file}: ${e.message}`);
-      throw e;
-    }
-    try {
-      await writeFolderAtomic(outPath, files);
-    } catch (e) {
-      if (e instanceof ExportFolderError) return fail(io, e.message.replace(outPath, shownOut));
-      return fail(io, `${shownOut}: ${(e as Error).message}`);
     }
     const what = to === 'onnx' ? `onnx ${part}` : to;
-    io.out(`wrote ${what} export of ${source.file} to ${shownOut}: ${[...files.keys()].join(', ')}\n`);
+    io.out(`wrote ${what} export of ${source.shown} to ${shownOut}: ${files.join(', ')}\n`);
     return EXIT.ok;
   },
 };
