@@ -1,5 +1,5 @@
 /**
- * Model weights: official and Hugging Face parameter names, loading a checkpoint against the
+ * Model weights: official and Hugging Face parameter names (every layout), loading a checkpoint against the
  * model's parameter list, and exporting in either naming.
  */
 export { FROZEN_PARAMS, isDecoderParam, isFrozenParam, isPretrainingOnlyParam, type ExpectedParam } from './params.ts';
@@ -8,3 +8,6 @@ export { hfToOfficial, officialToHf, type HfConversion, type NamedArray, type So
 export { MAX_LISTED_PROBLEMS, WeightsError, formatWeightProblem, formatWeightProblems, type WeightProblem, type WeightProblemCode } from './problems.ts';
 export { loadWeights, type LoadWeightsOptions } from './load.ts';
 export { exportWeights, type ExportWeightsOptions } from './export.ts';
+export { hfConfig, hfPreprocessorConfig, InteropError, officialModel, vitMaeConfig, type OfficialModel } from './interop.ts';
+export { EXPORT_FORMATS, ExportFolderError, hfBundle, officialBundle, onnxBundle, ONNX_PARTS, withFrozenTables, writeFolderAtomic, type BundleFiles, type BundleInput, type ExportFormat, type OnnxPart } from './bundle.ts';
+export { ExportError, exportModel, readExportSource, type ExportRequest, type ExportSource } from './export-model.ts';
