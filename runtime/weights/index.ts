@@ -9,5 +9,3 @@ export { MAX_LISTED_PROBLEMS, WeightsError, formatWeightProblem, formatWeightPro
 export { loadWeights, type LoadWeightsOptions } from './load.ts';
 export { exportWeights, type ExportWeightsOptions } from './export.ts';
 export { hfConfig, hfPreprocessorConfig, InteropError, officialModel, vitMaeConfig, type OfficialModel } from './interop.ts';
-export { EXPORT_FORMATS, ExportFolderError, hfBundle, officialBundle, onnxBundle, ONNX_PARTS, withFrozenTables, writeFolderAtomic, type BundleFiles, type BundleInput, type ExportFormat, type OnnxPart } from './bundle.ts';
-export { ExportError, exportModel, readExportSource, type ExportRequest, type ExportSource } from './export-model.ts';
