@@ -64,7 +64,7 @@ function fail(io: Io, message: string): ExitCode {
   return EXIT.modelError;
 }
 
-/** `0.5` or `0.485,0.456,0.406`: positive-or-any decimals, or the message. */
+/** `0.5` or `0.485,0.456,0.406` as numbers, or the message naming the part that is not one. */
 function numberList(text: string, flag: string): number[] | string {
   const parts = text.split(',');
   const values = parts.map(parseDecimal);
