@@ -3,9 +3,9 @@
  * scripts/fixtures/make-hf5.py; versions in versions.json): every layout loads, with and
  * without a wrapper prefix, and `maec forward` on them gives transformers' own outputs.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
@@ -27,6 +27,7 @@ const spec = (() => {
 })();
 const params = buildGraph(spec).params;
 const dir = mkdtempSync(join(tmpdir(), 'maec-hf5-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 const prefixed = (tensors: ReadonlyMap<string, SafetensorsTensor>, prefix: string) => new Map([...tensors].map(([k, t]) => [prefix + k, t]));
 
