@@ -1,12 +1,12 @@
 /**
  * Matching a checkpoint's tensors to the model's parameters. Accepts official or Hugging Face
- * names (detected), a wrapper prefix shared by every key (`model.`, `module.`), any float dtype;
+ * names in any layout of names.ts (detected), a wrapper prefix shared by every key (`model.`, `module.`), any float dtype;
  * checks every shape; collects every problem before failing.
  */
 import { FLOAT_DTYPES, formatShape, type SafetensorsTensor } from '../io/dtypes.ts';
 import { toFloat32 } from '../io/convert.ts';
 import { hfToOfficial, type SourcedArray } from './hf.ts';
-import { detectNaming, officialToHfNames, wrapperPrefix } from './names.ts';
+import { detectNaming, HF_LAYOUTS, hfToOfficialName, officialToHfNames, wrapperPrefix, type HfLayout } from './names.ts';
 import { isDecoderParam, isFrozenParam, isPretrainingOnlyParam, type ExpectedParam } from './params.ts';
 import { WeightsError, type WeightProblem } from './problems.ts';
 
@@ -57,7 +57,7 @@ export function loadWeights(
     if (wanted.has(name) || (options.encoderOnly === true && isPretrainingOnlyParam(name))) continue;
     problems.push({ code: 'unexpected', name, message: `unexpected tensor ${formatShape(tensor.shape)}${from(name, tensor)}: the model has no such parameter` });
   }
-  for (const key of unknown) problems.push({ code: 'unexpected', name: key, message: unknownKeyMessage(key) });
+  for (const { key, bare, layout } of unknown) problems.push({ code: 'unexpected', name: key, message: unknownKeyMessage(bare, layout) });
   if (problems.length > 0) throw new WeightsError(source, problems, encoderOnlyHint(problems, found, options));
   return weights;
 }
@@ -66,7 +66,7 @@ export function loadWeights(
 function officialTensors(
   tensors: ReadonlyMap<string, SafetensorsTensor>,
   problems: WeightProblem[],
-): { found: Map<string, SourcedArray>; unknown: string[] } {
+): { found: Map<string, SourcedArray>; unknown: { key: string; bare: string; layout: HfLayout }[] } {
   const prefix = wrapperPrefix([...tensors.keys()]);
   const floats = new Map<string, SourcedArray>();
   for (const [key, tensor] of tensors) {
@@ -81,15 +81,25 @@ function officialTensors(
   const converted = hfToOfficial(floats);
   problems.push(...converted.problems);
   const found = new Map([...converted.tensors].map(([name, t]) => [name, { ...t, source: prefix + t.source }]));
-  return { found, unknown: converted.unknown.map((k) => prefix + k) };
+  return { found, unknown: converted.unknown.map((k) => ({ key: prefix + k, bare: k, layout: converted.layout })) };
 }
 
-/** Why a key of an HF-named file was not understood; an official key there means mixed naming. */
-function unknownKeyMessage(key: string): string {
-  const official = officialToHfNames(key) !== undefined;
-  return official
-    ? 'unexpected tensor: an official MAE name in a file that otherwise uses Hugging Face names'
-    : 'unexpected tensor: not a Hugging Face ViTMAE parameter name';
+/** How the layouts are called in messages. */
+const LAYOUT_TEXT: Readonly<Record<HfLayout, string>> = {
+  hf4: 'transformers 4.x names',
+  'hf5-saved': 'transformers 5.x save_pretrained names',
+  'hf5-module': 'transformers 5.x module (state_dict) names',
+};
+
+/**
+ * Why a key of an HF-named file was not understood: an official key or a key of another Hugging
+ * Face layout there means mixed naming.
+ */
+function unknownKeyMessage(key: string, layout: HfLayout): string {
+  if (officialToHfNames(key) !== undefined) return `unexpected tensor: an official MAE name in a file that otherwise uses Hugging Face names (${LAYOUT_TEXT[layout]})`;
+  const other = HF_LAYOUTS.find((l) => l !== layout && hfToOfficialName(key, l) !== undefined);
+  if (other !== undefined) return `unexpected tensor: one of the ${LAYOUT_TEXT[other]} in a file that otherwise uses ${LAYOUT_TEXT[layout]}`;
+  return `unexpected tensor: not a Hugging Face ViTMAE parameter name (the file uses ${LAYOUT_TEXT[layout]})`;
 }
 
 /** ` (from vit.layernorm.weight)` when the file called it something else. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { detectNaming, hfToOfficialName, officialToHfNames, wrapperPrefix } from '../../runtime/weights/names.ts';
+import { HF_LAYOUTS, detectHfLayout, detectNaming, hfToOfficialName, officialToHfNames, wrapperPrefix, type HfLayout } from '../../runtime/weights/names.ts';
 import { fixtureConfig, maeParams } from './params.ts';
 
 const PAIRS: [string, string][] = [
@@ -76,4 +76,56 @@ test('a wrapper prefix is found only when every key carries it', () => {
   assert.equal(wrapperPrefix(['head.weight', 'head.bias']), '');
   assert.equal(wrapperPrefix(['fc_norm.weight', 'fc_norm.bias']), '');
   assert.equal(wrapperPrefix(['module.head.weight', 'module.head.bias']), 'module.');
+});
+
+// The three Hugging Face layouts, as transformers 4.x and 5.18 write them (tests/fixtures/hf5
+// holds files made by the real library).
+const LAYOUT_CASES: [string, HfLayout, string, { name: string; part?: string }][] = [
+  ['4.x decoder block', 'hf4', 'decoder.decoder_layers.1.attention.output.dense.weight', { name: 'decoder_blocks.1.attn.proj.weight' }],
+  ['5.x saved decoder block', 'hf5-saved', 'decoder.decoder_encoder.layer.1.attention.output.dense.weight', { name: 'decoder_blocks.1.attn.proj.weight' }],
+  ['5.x saved decoder qkv', 'hf5-saved', 'decoder.decoder_encoder.layer.0.attention.attention.value.bias', { name: 'decoder_blocks.0.attn.qkv.bias', part: 'value' }],
+  ['5.x saved encoder block', 'hf5-saved', 'vit.encoder.layer.3.intermediate.dense.bias', { name: 'blocks.3.mlp.fc1.bias' }],
+  ['5.x module q_proj', 'hf5-module', 'vit.layers.2.attention.q_proj.weight', { name: 'blocks.2.attn.qkv.weight', part: 'query' }],
+  ['5.x module k_proj', 'hf5-module', 'decoder.decoder_layers.0.attention.k_proj.bias', { name: 'decoder_blocks.0.attn.qkv.bias', part: 'key' }],
+  ['5.x module v_proj', 'hf5-module', 'vit.layers.0.attention.v_proj.bias', { name: 'blocks.0.attn.qkv.bias', part: 'value' }],
+  ['5.x module o_proj', 'hf5-module', 'vit.layers.0.attention.o_proj.weight', { name: 'blocks.0.attn.proj.weight' }],
+  ['5.x module fc1', 'hf5-module', 'decoder.decoder_layers.1.mlp.fc1.weight', { name: 'decoder_blocks.1.mlp.fc1.weight' }],
+  ['5.x module fc2', 'hf5-module', 'vit.layers.1.mlp.fc2.bias', { name: 'blocks.1.mlp.fc2.bias' }],
+  ['5.x module norm', 'hf5-module', 'vit.layers.1.layernorm_after.weight', { name: 'blocks.1.norm2.weight' }],
+  ['5.x bare ViTMAEModel', 'hf5-module', 'layers.0.attention.o_proj.bias', { name: 'blocks.0.attn.proj.bias' }],
+  ['5.x top-level', 'hf5-module', 'vit.embeddings.position_embeddings', { name: 'pos_embed' }],
+];
+
+test('each Hugging Face layout maps its own names, and only those', () => {
+  for (const [what, layout, hf, official] of LAYOUT_CASES) {
+    assert.deepEqual(hfToOfficialName(hf, layout), official, what);
+    assert.deepEqual(hfToOfficialName(hf), official, `${what} (any layout)`);
+    for (const other of HF_LAYOUTS) {
+      const mapped = hfToOfficialName(hf, other);
+      // top-level names and 4.x encoder names are shared; block names of one layout are not another's
+      if (other !== layout && hf.includes('decoder_encoder')) assert.equal(mapped, undefined, `${what} in ${other}`);
+      if (other !== layout && /(_proj|mlp\.fc|\.layers\.|^layers\.)/.test(hf)) assert.equal(mapped, undefined, `${what} in ${other}`);
+    }
+  }
+});
+
+test('every parameter of the fixture model survives official -> each layout -> official', () => {
+  for (const layout of HF_LAYOUTS) {
+    const all = maeParams(fixtureConfig()).flatMap(({ name }) => officialToHfNames(name, layout) ?? [`<none for ${name}>`]);
+    assert.equal(new Set(all).size, all.length, `${layout}: names are distinct`);
+    for (const { name } of maeParams(fixtureConfig())) {
+      for (const h of officialToHfNames(name, layout)!) assert.equal(hfToOfficialName(h, layout)?.name, name, `${layout} ${h}`);
+    }
+    assert.equal(detectHfLayout(all), layout);
+    assert.equal(detectNaming(all), 'hf');
+  }
+});
+
+test('the layout named by most keys wins; 4.x on a tie (encoder-only 4.x and 5.x saved files are the same)', () => {
+  assert.equal(detectHfLayout(['vit.layernorm.weight', 'vit.encoder.layer.0.output.dense.bias']), 'hf4');
+  assert.equal(detectHfLayout(['vit.encoder.layer.0.output.dense.bias', 'decoder.decoder_encoder.layer.0.output.dense.bias']), 'hf5-saved');
+  assert.equal(detectHfLayout(['layers.0.mlp.fc1.weight', 'layernorm.bias']), 'hf5-module');
+  assert.equal(detectNaming(['layers.0.mlp.fc1.weight']), 'hf');
+  assert.equal(wrapperPrefix(['module.layers.0.mlp.fc1.weight', 'module.layernorm.bias']), 'module.');
+  assert.equal(wrapperPrefix(['layers.0.mlp.fc1.weight', 'layernorm.bias']), '');
 });
