@@ -8,6 +8,7 @@ import { argsort, maskFromRestore, maskReplace } from './ops/masking.ts';
 import { patchify } from './ops/patchify.ts';
 import { concatTokens, expandTokens, gatherTokens, sliceTokens } from './ops/tokens.ts';
 import type { LoweringPolicy } from './lowering-policy.ts';
+import { linearFlat } from './flat-linear.ts';
 
 /** What an executor may read besides its inputs. */
 export interface ExecContext {
@@ -28,7 +29,8 @@ type Executor<K extends OpKind> = (node: Node & { op: Extract<Node['op'], { kind
 /** The lowering table: IR op kind -> how to compute it with tfjs. Inputs and params are bound by the program. */
 export const EXECUTORS: { readonly [K in Exclude<OpKind, 'input' | 'param'>]: Executor<K> } = Object.freeze({
   patchify: (node, [imgs]) => patchify(imgs!, node.op.patch, node.op.order),
-  linear: (_node, [x, w, b], ctx) => linear(ctx.policy, x!, w!, b!),
+  // 'native': one custom-gradient op with no taped reshapes (flat-linear.ts), the same numbers.
+  linear: (_node, [x, w, b], ctx) => (ctx.policy.linear === 'native' ? linearFlat(x!, w!, b!) : linear(ctx.policy, x!, w!, b!)),
   layerNorm: (node, [x, gamma, beta], ctx) => ctx.ops.layerNorm(x!, gamma!, beta!, node.op.eps),
   attention: (node, [qkv], ctx) => ctx.ops.attention(qkv!, node.op.heads),
   gelu: (_node, [x], ctx) => ctx.ops.gelu(x!),
