@@ -37,7 +37,7 @@ trap 'rm -rf "$work"' EXIT
 # -fno-builtin: without it clang turns the packing loops into calls to memcpy/memset, which
 # a -nostdlib module cannot import. -O3 -msimd128: the kernel is written with wasm_simd128.h.
 cflags=(--target=wasm32 -msimd128 -O3 -fno-builtin -ffreestanding -g0 -Wall -Wextra -Werror)
-units=(matmul elementwise)
+units=(matmul elementwise adamw)
 
 # build_one NAME CLANG WASM_LD EXTRA_CFLAGS...: compiles every unit into $work/NAME/ and links
 # $work/NAME.wasm, then checks the module.
@@ -57,7 +57,7 @@ build_one() {
     --export=maec_gelu --export=maec_gelu_grad \
     --export=maec_softmax_grad \
     --export=maec_layer_norm --export=maec_layer_norm_grad \
-    --export=maec_sum_rows \
+    --export=maec_sum_rows --export=maec_adamw \
     "${objects[@]}" -o "$work/$name.wasm"
   node --experimental-wasm-relaxed-simd "$here/check_module.mjs" "$work/$name.wasm" "${objects[@]}"
 }

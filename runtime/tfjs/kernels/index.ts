@@ -11,3 +11,4 @@ export type { RoutePolicy } from './route.ts';
 export { fusedKernelNames } from './elementwise.ts';
 export { planMatMul, planFlops, type MatMulPlan, type PlanResult } from './plan.ts';
 export { relaxedSimd, simdChoice, type SimdBuild, type SimdChoice } from './simd.ts';
+export { adamwKernelName, adamwKernelInstalled, adamwUpdate, type AdamWStep, type AdamWState } from './adamw.ts';
