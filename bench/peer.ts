@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +45,7 @@ one core (taskset -c 0) and on all cores, and writes bench/peer.md and bench/pee
   --rounds N     alternations per cell; the medians are reported (default 3)
   --steps N      timed steps per process, after warm-up (default 5)
   --quick        one round, 2 steps, cifar-small pinned only; prints, writes nothing
+  --render FILE  rewrite bench/peer.md from a bench/peer.json written earlier; runs nothing
   --help         this text
 
 maec runs one thread in both modes (its data-parallel --threads is not part of this bench);
@@ -293,6 +295,16 @@ async function main(): Promise<void> {
     console.log(HELP);
     return;
   }
+  if (args[0] === '--render') {
+    if (!args[1]) {
+      console.error('bench/peer.ts: --render needs the path of a peer.json');
+      process.exit(2);
+    }
+    const report = JSON.parse(await readFile(args[1], 'utf8')) as Report;
+    await writeFileAtomic('bench/peer.md', toMarkdown(report));
+    console.log(`wrote bench/peer.md from ${args[1]}`);
+    return;
+  }
   let o: Options;
   try {
     o = parseOptions(args, process.env);
@@ -310,6 +322,7 @@ async function main(): Promise<void> {
     for (const mode of modes) cells.set(`${i}/${mode}`, { config: cfg.name, mode, batch: cfg.batch, maec: [], peer: [], peerSym: [], flopRatio: sym / mae, stepGflop: (mae * cfg.batch) / 1e9 });
   }
   const loadBefore = loadavg()[0] ?? NaN;
+  const loads: number[] = [loadBefore];
   const started = new Date().toISOString();
   for (let round = 0; round < o.rounds; round++) {
     for (const i of configs) {
@@ -321,6 +334,7 @@ async function main(): Promise<void> {
         cell.maec.push(m);
         cell.peer.push(p);
         cell.peerSym.push(s);
+        loads.push(loadavg()[0] ?? NaN);
         console.log(`round ${round + 1}/${o.rounds} ${cell.config} ${mode}: maec ${m.imgPerS.toFixed(1)} img/s (${m.opsStep} ops/step), PyTorch ${p.img_per_s.toFixed(1)} img/s, ratio ${(m.imgPerS / p.img_per_s).toFixed(2)}x; load ${(loadavg()[0] ?? NaN).toFixed(2)}`);
       }
     }
@@ -331,6 +345,7 @@ async function main(): Promise<void> {
     finished: new Date().toISOString(),
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, tfjs: tf.version_core },
     loadAverage: `${loadBefore.toFixed(2)} / ${(loadavg()[0] ?? NaN).toFixed(2)}`,
+    loadSamples: [...loads],
     rounds: o.rounds,
     steps: o.steps,
     cells: [...cells.values()],
@@ -352,10 +367,26 @@ type Report = {
   finished: string;
   machine: { cpu: string; cores: number; node: string; tfjs: string };
   loadAverage: string;
+  /** 1-minute load average before the run and after each cell (absent in older reports) */
+  loadSamples?: number[];
   rounds: number;
   steps: number;
   cells: Cell[];
 };
+
+/** A warning when other processes loaded the machine: then the rates are preliminary. */
+function loadNote(r: Report): string[] {
+  const samples = r.loadSamples ?? r.loadAverage.split(' / ').map(Number);
+  const highest = Math.max(...samples.filter(Number.isFinite));
+  if (!(highest > r.machine.cores * 0.5)) return [];
+  return [
+    '',
+    `**Preliminary: other processes loaded the machine during this run (1-minute load average up to ${highest.toFixed(1)} on ${r.machine.cores} cores).**`,
+    'Alternating processes spreads the load over maec and PyTorch alike, but the rates, and the ratios of single cells, move',
+    'with it; rerun the command on a quiet machine for figures to quote.',
+    '',
+  ];
+}
 
 function toMarkdown(r: Report): string {
   const f = (x: number, d = 1): string => (Number.isFinite(x) ? x.toFixed(d) : '-');
@@ -365,7 +396,8 @@ function toMarkdown(r: Report): string {
     '',
     `Command: \`${r.command}\` (MAE_REF_DIR set to the official sources), from ${r.started} to ${r.finished}.`,
     `Machine: ${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}, tfjs ${r.machine.tfjs}; load average (1 min) before / after: ${r.loadAverage}.`,
-    `PyTorch: ${first?.peer[0] ? `${first.peer[0].torch}, BLAS ${first.peer[0].blas.join(', ') || 'bundled'}` : '-'}; maec: ${first?.maec[0]?.simd ?? '-'}.`,
+    ...loadNote(r),
+    `PyTorch: ${first?.peer[0] ? `${first.peer[0].torch}, BLAS libraries mapped: ${first.peer[0].blas.join(', ') || 'none named blas'}` : '-'}; maec: ${first?.maec[0]?.simd ?? '-'}.`,
     '',
     `A step is forward + backward + AdamW on a batch of 64. Each cell alternates processes: maec, then the peer (the official`,
     `models_mae.py timed by official_step.py), then the peer's near-symmetric proxy (--sym), ${r.rounds} round(s) of ${r.steps} timed steps each;`,
