@@ -19,8 +19,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../runtime/io/atomic.ts';
 import { openTarget } from '../runtime/tfjs/target.ts';
-import { adamwKernelInstalled, adamwUpdate, installedSimd } from '../runtime/tfjs/kernels/index.ts';
-import { MAE_ADAMW } from '../runtime/train/adamw.ts';
+import { installedSimd } from '../runtime/tfjs/kernels/index.ts';
 import { lower } from '../runtime/tfjs/program.ts';
 import { initialParams } from '../runtime/init.ts';
 import { Rng } from '../runtime/rng.ts';
@@ -31,6 +30,7 @@ import type { MaeSpec } from '../dsl/index.ts';
 import { cifarSmall } from '../models/cifar-small.ts';
 import { mnistTiny } from '../models/mnist-tiny.ts';
 import { trainingHarness } from './harness.ts';
+import { timeRuntimeStep } from './runtime-step.ts';
 import { countKernels } from './op-count.ts';
 
 const HELP = `usage: npm run bench:peer -- --peer DIR [--python PY] [--mae-ref DIR] [--rounds N] [--steps N] [--quick]
@@ -48,7 +48,7 @@ one core (taskset -c 0) and on all cores, and writes bench/peer.md and bench/pee
   --render FILE  rewrite bench/peer.md from a bench/peer.json written earlier; runs nothing
   --help         this text
 
-maec runs one thread in both modes (its data-parallel --threads is not part of this bench);
+maec runs one thread pinned and one training thread per core unpinned (--threads, runtime/parallel);
 the peer runs torch.set_num_threads(1) pinned and the machine's core count unpinned.`;
 
 interface Config {
@@ -73,8 +73,8 @@ interface MaecSample {
   /** tfjs kernels in one training step (forward, backward, AdamW) and in forward + backward alone */
   readonly opsStep: number;
   readonly opsForwardBackward: number;
-  /** the same step with AdamW as one kernel call per parameter (runtime/tfjs/kernels/adamw.ts) */
-  readonly kernelAdamW?: { readonly imgPerS: number; readonly opsStep: number };
+  /** training threads of the timed steps (runtime/parallel): 1 pinned, the cores on all cores */
+  readonly threads?: number;
   readonly simd: string;
 }
 
@@ -136,58 +136,27 @@ function forwardBackwardOps(graph: Graph, target: Awaited<ReturnType<typeof open
 }
 
 /**
- * The harness's step (bench/harness.ts: fresh noise, forward, backward, AdamW, loss read back)
- * with the optimizer replaced by the AdamW kernel, which gives the same numbers.
+ * The child process: one maec sample of config `index`. With one thread it times the bench
+ * harness's step (bench/harness.ts); with more, the runtime's step with that many training
+ * threads (bench/runtime-step.ts), the MAE and the symmetric step alike.
  */
-function kernelAdamWHarness(graph: Graph, target: Awaited<ReturnType<typeof openTarget>>, batch: number): { step: () => void; dispose: () => void } {
-  const rng = Rng.fromSeed(0);
-  const init = initialParams(graph.params, rng);
-  const params = new Map(graph.params.map((p) => [p.name, p.trainable ? tf.variable(tf.tensor(init.get(p.name)!, [...p.shape])) : tf.tensor(init.get(p.name)!, [...p.shape])]));
-  const trainable = graph.params.filter((p) => p.trainable);
-  const moments = new Map(trainable.map((p) => [p.name, { m: tf.variable(tf.zeros([...p.shape])), v: tf.variable(tf.zeros([...p.shape])) }]));
-  const { channels: c, imageSize: s, numPatches: l } = graph.meta;
-  const imgs = tf.tensor(rng.uniformArray(batch * c * s * s), [batch, c, s, s]);
-  const program = lower(graph, target);
-  let t = 0;
-  return {
-    step: () => {
-      t += 1;
-      const noise = tf.tensor(rng.uniformArray(batch * l), [batch, l]);
-      const { loss, grads } = program.lossAndGrads(params, { imgs, noise });
-      for (const p of trainable) {
-        const { m, v } = moments.get(p.name)!;
-        adamwUpdate({ param: params.get(p.name) as tf.Variable, grad: grads.get(p.name)!, m, v }, { ...MAE_ADAMW, lr: 1e-4, step: t, decay: p.decay });
-      }
-      loss.dataSync();
-      tf.dispose([loss, noise, ...grads.values()]);
-    },
-    dispose: () => {
-      tf.dispose([imgs, ...params.values(), ...[...moments.values()].flatMap((x) => [x.m, x.v])]);
-    },
-  };
-}
-
-/** The child process: one maec sample of config `index`. */
-async function maecChild(index: number, steps: number): Promise<void> {
+async function maecChild(index: number, steps: number, threads: number): Promise<void> {
   const cfg = CONFIGS[index]!;
   const target = await openTarget('wasm');
   const peak = matmulPeak();
   const mae = buildGraph(cfg.spec, 'pretrain');
   const sym = buildGraph(cfg.spec, 'symmetric');
   const harness = trainingHarness(mae, target, cfg.batch);
-  const ms = timeMs(harness.step, steps);
   const opsStep = countKernels(harness.step).total;
+  const ms = threads > 1 ? await timeRuntimeStep(mae, target, cfg.batch, threads, steps) : timeMs(harness.step, steps);
   harness.dispose();
-  let kernelAdamW: MaecSample['kernelAdamW'];
-  if (adamwKernelInstalled()) {
-    const fused = kernelAdamWHarness(mae, target, cfg.batch);
-    const fusedMs = timeMs(fused.step, steps);
-    kernelAdamW = { imgPerS: (cfg.batch * 1000) / fusedMs, opsStep: countKernels(fused.step).total };
-    fused.dispose();
+  let symMs: number;
+  if (threads > 1) symMs = await timeRuntimeStep(sym, target, cfg.batch, threads, steps);
+  else {
+    const symHarness = trainingHarness(sym, target, cfg.batch);
+    symMs = timeMs(symHarness.step, steps);
+    symHarness.dispose();
   }
-  const symHarness = trainingHarness(sym, target, cfg.batch);
-  const symMs = timeMs(symHarness.step, steps);
-  symHarness.dispose();
   const flops = countFlops(mae).step.total * cfg.batch;
   const sample: MaecSample = {
     imgPerS: (cfg.batch * 1000) / ms,
@@ -196,7 +165,7 @@ async function maecChild(index: number, steps: number): Promise<void> {
     matmulPeakGflops: peak,
     opsStep,
     opsForwardBackward: forwardBackwardOps(mae, target, cfg.batch),
-    ...(kernelAdamW ? { kernelAdamW } : {}),
+    threads,
     simd: `${target.kernels ?? 'stock'}; ${installedSimd() ?? 'no'} SIMD build`,
   };
   process.stdout.write(`MAEC ${JSON.stringify(sample)}\n`);
@@ -253,7 +222,8 @@ function parseOptions(args: readonly string[], env: NodeJS.ProcessEnv): Options 
 const pin = (mode: Mode): string[] => (mode === 'pinned' ? ['taskset', '-c', '0'] : []);
 
 function spawnMaec(index: number, mode: Mode, steps: number): MaecSample {
-  const cmd = [...pin(mode), process.execPath, ...process.execArgv, fileURLToPath(import.meta.url), '--child', String(index), String(steps)];
+  const threads = mode === 'pinned' ? 1 : cpus().length;
+  const cmd = [...pin(mode), process.execPath, ...process.execArgv, fileURLToPath(import.meta.url), '--child', String(index), String(steps), String(threads)];
   const r = spawnSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const line = r.stdout.split('\n').find((l) => l.startsWith('MAEC '));
   if (!line) throw new Error(`maec ${CONFIGS[index]!.name} (${mode}) failed, exit ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
@@ -290,7 +260,7 @@ interface Cell {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  if (args[0] === '--child') return maecChild(Number(args[1]), Number(args[2]));
+  if (args[0] === '--child') return maecChild(Number(args[1]), Number(args[2]), Number(args[3] ?? 1));
   if (args.includes('--help')) {
     console.log(HELP);
     return;
@@ -402,10 +372,10 @@ function toMarkdown(r: Report): string {
     `A step is forward + backward + AdamW on a batch of 64. Each cell alternates processes: maec, then the peer (the official`,
     `models_mae.py timed by official_step.py), then the peer's near-symmetric proxy (--sym), ${r.rounds} round(s) of ${r.steps} timed steps each;`,
     'the figures are medians over the rounds. "pinned": every process under `taskset -c 0`, torch with 1 thread; "all cores":',
-    `no pinning, torch with ${r.machine.cores} threads, maec with its one thread.`,
+    `no pinning, torch with ${r.machine.cores} threads, maec with ${r.machine.cores} training threads (--threads, runtime/parallel).`,
     '',
-    '| config | cores | maec img/s | PyTorch img/s | maec / PyTorch | maec ops / step (fwd+bwd) | with the AdamW kernel: img/s, ops / step | maec GFLOP/s | wasm matmul peak GFLOP/s | % of peak | maec asym. speedup | PyTorch asym. speedup | FLOP ratio | maec speedup / FLOP ratio |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| config | cores | maec img/s | PyTorch img/s | maec / PyTorch | maec ops / step (fwd+bwd) | maec GFLOP/s | wasm matmul peak GFLOP/s | % of peak | maec asym. speedup | PyTorch asym. speedup | FLOP ratio | maec speedup / FLOP ratio |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const c of r.cells) {
     const maec = median(c.maec.map((s) => s.imgPerS));
@@ -416,19 +386,15 @@ function toMarkdown(r: Report): string {
     const peerSpeedup = median(c.peer.map((s, i) => s.img_per_s / c.peerSym[i]!.img_per_s));
     const ops = median(c.maec.map((s) => s.opsStep));
     const opsFb = median(c.maec.map((s) => s.opsForwardBackward));
-    const withKernel = c.maec.every((s) => s.kernelAdamW)
-      ? `${f(median(c.maec.map((s) => s.kernelAdamW!.imgPerS)))}, ${median(c.maec.map((s) => s.kernelAdamW!.opsStep))}`
-      : '-';
     lines.push(
-      `| ${c.config} | ${c.mode === 'pinned' ? 'one (pinned)' : 'all'} | ${f(maec)} | ${f(peer)} | ${f(maec / peer, 2)}x | ${ops} (${opsFb}) | ${withKernel} | ${f(gflops)} | ${f(peak)} | ${f((100 * gflops) / peak, 0)}% | ${f(maecSpeedup, 2)}x | ${f(peerSpeedup, 2)}x | ${f(c.flopRatio, 2)}x | ${f((100 * maecSpeedup) / c.flopRatio, 0)}% |`,
+      `| ${c.config} | ${c.mode === 'pinned' ? 'one (pinned)' : 'all'} | ${f(maec)} | ${f(peer)} | ${f(maec / peer, 2)}x | ${ops} (${opsFb}) | ${f(gflops)} | ${f(peak)} | ${f((100 * gflops) / peak, 0)}% | ${f(maecSpeedup, 2)}x | ${f(peerSpeedup, 2)}x | ${f(c.flopRatio, 2)}x | ${f((100 * maecSpeedup) / c.flopRatio, 0)}% |`,
     );
   }
   lines.push(
     '',
     'maec ops / step: tfjs kernel calls (tf.engine().runKernel, bench/op-count.ts) in one full step, in brackets forward + backward',
-    'alone; the rest is AdamW (runtime/train/adamw.ts, 15 tfjs ops per parameter). "With the AdamW kernel": the same step with',
-    'the optimizer as one kernel call per parameter (runtime/tfjs/kernels/adamw.ts, the same numbers), timed in the same process',
-    'right after; the training driver does not use it yet. GFLOP/s: the step\'s FLOPs (maec compile\'s count, the same for both) over its time; the peak is',
+    'alone; the rest is AdamW, one kernel call per parameter (runtime/tfjs/kernels/adamw.ts). GFLOP/s: the step\'s FLOPs',
+    '(maec compile\'s count, the same for both) over its time; the peak is',
     'the plain 2-D product [4096, 192] x [192, 768] on the same backend in the same process. Asymmetric speedup: MAE step rate',
     'over the symmetric baseline\'s (maec: mask tokens in the encoder; PyTorch: --sym, the encoder on L-1 of L patches, a',
     'slightly cheaper proxy); FLOP ratio: symmetric step FLOPs over MAE step FLOPs.',
