@@ -14,14 +14,8 @@ import { buildGraph } from '../compiler/build/mae.ts';
 import type { MaeSpec } from '../dsl/index.ts';
 import { cifarSmall } from '../models/cifar-small.ts';
 import { mnistTiny } from '../models/mnist-tiny.ts';
-import { initialParams } from '../runtime/init.ts';
-import { sampleNoise } from '../runtime/masking/noise.ts';
-import { startPool } from '../runtime/parallel/pool.ts';
-import { Rng } from '../runtime/rng.ts';
-import { lower } from '../runtime/tfjs/program.ts';
 import { describeTarget, openTarget } from '../runtime/tfjs/target.ts';
-import { createModelState } from '../runtime/train/model-state.ts';
-import { optimizerStep } from '../runtime/train/step.ts';
+import { timeRuntimeStep } from './runtime-step.ts';
 
 const CONFIGS: Readonly<Record<string, MaeSpec>> = { 'cifar-small': cifarSmall, 'mnist-tiny': mnistTiny };
 
@@ -44,32 +38,9 @@ if (![batch, steps, rounds, ...counts].every((n) => Number.isInteger(n) && n > 0
 
 const target = await openTarget('wasm');
 const graph = buildGraph(spec);
-const program = lower(graph, target);
-const { channels: C, imageSize: S, grid, numVisible } = graph.meta;
-const rng = Rng.fromSeed(0);
-const init = initialParams(graph.params, rng);
-const images = Float32Array.from({ length: batch * C * S * S }, () => rng.normal());
 const gflopPerStep = (countFlops(graph).step.total * batch) / 1e9;
 
-/** Median seconds per step over `steps` steps after one warm-up step, with `threads` threads. */
-async function time(threads: number): Promise<number> {
-  const state = createModelState(graph, init);
-  const pool = threads > 1 ? await startPool(graph, target, threads) : undefined;
-  try {
-    const step = () => optimizerStep(program, state, [{ images, noise: sampleNoise(spec.mask.strategy, batch, grid, numVisible, rng), size: batch }], 1e-4, pool);
-    await step();
-    const times: number[] = [];
-    for (let i = 0; i < steps; i++) {
-      const t0 = performance.now();
-      await step();
-      times.push((performance.now() - t0) / 1000);
-    }
-    return times.sort((x, y) => x - y)[Math.floor(times.length / 2)]!;
-  } finally {
-    await pool?.close();
-    state.dispose();
-  }
-}
+const time = async (threads: number): Promise<number> => (await timeRuntimeStep(graph, target, batch, threads, steps)) / 1000;
 
 const results = new Map<number, number[]>(counts.map((n) => [n, []]));
 const load0 = loadavg()[0]!;

@@ -6,7 +6,7 @@
 // reaches the shadow stack only through the __stack_pointer global), and the linked module
 // must have no data section, import only the memory and export only the kernel entry points.
 //
-//   node kernels/check_module.mjs maec_kernels.wasm matmul.o elementwise.o
+//   node kernels/check_module.mjs maec_kernels.wasm matmul.o elementwise.o adamw.o
 import { readFileSync } from 'node:fs';
 
 const [modulePath, ...objectPaths] = process.argv.slice(2);
@@ -51,7 +51,7 @@ const imports = WebAssembly.Module.imports(module).map((i) => `${i.module}.${i.n
 if (imports.join(',') !== 'env.memory:memory') errors.push(`module imports ${imports.join(', ')}; expected only env.memory`);
 const exports = WebAssembly.Module.exports(module).map((e) => `${e.name}:${e.kind}`).sort();
 const expected = [
-  'maec_gelu', 'maec_gelu_grad', 'maec_layer_norm', 'maec_layer_norm_grad', 'maec_matmul',
+  'maec_adamw', 'maec_gelu', 'maec_gelu_grad', 'maec_layer_norm', 'maec_layer_norm_grad', 'maec_matmul',
   'maec_scratch_floats', 'maec_softmax_grad', 'maec_sum_rows',
 ].map((name) => `${name}:function`);
 if (exports.join(',') !== expected.join(',')) errors.push(`module exports ${exports.join(', ')}; expected ${expected.join(', ')}`);

@@ -14,6 +14,7 @@
  * Pointers are byte addresses in tfjs's memory; every tensor is contiguous row-major.
  */
 #include <wasm_simd128.h>
+#include "madd.h"
 #include "partial.h"
 
 #define splat wasm_f32x4_splat
@@ -52,11 +53,11 @@ static inline v128_t exp_split(v128_t a, v128_t b) {
   r = add(r, b);
   r = sub(r, mul(n, K(-2.12194440e-4f)));
   v128_t p = K(1.9875691500e-4f);
-  p = add(mul(p, r), K(1.3981999507e-3f));
-  p = add(mul(p, r), K(8.3334519073e-3f));
-  p = add(mul(p, r), K(4.1665795894e-2f));
-  p = add(mul(p, r), K(1.6666665459e-1f));
-  p = add(mul(p, r), K(5.0000001201e-1f));
+  p = madd(p, r, K(1.3981999507e-3f));
+  p = madd(p, r, K(8.3334519073e-3f));
+  p = madd(p, r, K(4.1665795894e-2f));
+  p = madd(p, r, K(1.6666665459e-1f));
+  p = madd(p, r, K(5.0000001201e-1f));
   p = add(add(mul(p, mul(r, r)), r), K(1.0f));
   v128_t scale = wasm_i32x4_shl(wasm_i32x4_add(shifted, opaque(wasm_i32x4_splat(127 - 0x4b400000))), 23);
   return wasm_v128_andnot(mul(p, scale), under);
@@ -80,15 +81,15 @@ static inline __attribute__((always_inline)) void minus_half_square(v128_t x, v1
 static inline v128_t normal_tail(v128_t ax, v128_t hi, v128_t lo) {
   v128_t t = wasm_f32x4_div(K(1.0f), add(K(1.0f), mul(ax, K(0.35355339059327373f))));
   v128_t p = K(0.17087277f);
-  p = add(mul(p, t), K(-0.82215223f));
-  p = add(mul(p, t), K(1.48851587f));
-  p = add(mul(p, t), K(-1.13520398f));
-  p = add(mul(p, t), K(0.27886807f));
-  p = add(mul(p, t), K(-0.18628806f));
-  p = add(mul(p, t), K(0.09678418f));
-  p = add(mul(p, t), K(0.37409196f));
-  p = add(mul(p, t), K(1.00002368f));
-  p = add(mul(p, t), K(-1.26551223f));
+  p = madd(p, t, K(-0.82215223f));
+  p = madd(p, t, K(1.48851587f));
+  p = madd(p, t, K(-1.13520398f));
+  p = madd(p, t, K(0.27886807f));
+  p = madd(p, t, K(-0.18628806f));
+  p = madd(p, t, K(0.09678418f));
+  p = madd(p, t, K(0.37409196f));
+  p = madd(p, t, K(1.00002368f));
+  p = madd(p, t, K(-1.26551223f));
   return mul(mul(K(0.5f), t), exp_split(hi, add(lo, p)));
 }
 
@@ -183,12 +184,12 @@ maec_layer_norm(const float *x, const float *gamma, const float *beta, float *y,
     for (int j = 0; j < full; j += 4) {
       v128_t h = mul(sub(wasm_v128_load(xr + j), mean), r);
       wasm_v128_store(hr + j, h);
-      wasm_v128_store(yr + j, add(mul(h, wasm_v128_load(gamma + j)), wasm_v128_load(beta + j)));
+      wasm_v128_store(yr + j, madd(h, wasm_v128_load(gamma + j), wasm_v128_load(beta + j)));
     }
     if (rest) {
       v128_t h = mul(sub(load_partial(xr + full, rest), mean), r);
       store_partial(hr + full, h, rest);
-      store_partial(yr + full, add(mul(h, load_partial(gamma + full, rest)), load_partial(beta + full, rest)), rest);
+      store_partial(yr + full, madd(h, load_partial(gamma + full, rest), load_partial(beta + full, rest)), rest);
     }
   }
 }

@@ -19,6 +19,7 @@
  * A transpose flag only swaps the two strides, so the caller passes them directly.
  */
 #include <wasm_simd128.h>
+#include "madd.h"
 #include "partial.h"
 
 #define MR 4
@@ -83,8 +84,8 @@ static inline void store_row(float *c, v128_t v0, v128_t v1, int nr, int mode, v
 #define ROW_UPDATE(r)                                                                        \
   do {                                                                                       \
     v128_t a##r = wasm_v128_load32_splat(ap + r);                                            \
-    c##r##0 = wasm_f32x4_add(c##r##0, wasm_f32x4_mul(a##r, b0));                             \
-    if (V > 1) c##r##1 = wasm_f32x4_add(c##r##1, wasm_f32x4_mul(a##r, b1));                  \
+    c##r##0 = madd(a##r, b0, c##r##0);                                                       \
+    if (V > 1) c##r##1 = madd(a##r, b1, c##r##1);                                            \
   } while (0)
 
 /* One register block: C[0:mr, 0:nr] (op)= Ap[kc][4] . Bp[kc][8], computing R rows (1, 2 or 4)

@@ -5,7 +5,7 @@ import { fusedKernelNames, installedKernels, installKernels, uninstallKernels } 
 import { STOCK_OPS, WASM_KERNEL_OPS, type OpImpls } from '../../runtime/tfjs/ops/impls.ts';
 import { registerGradients } from '../../runtime/tfjs/gradients.ts';
 import { Rng } from '../../runtime/rng.ts';
-import { randomTensor, useWasm } from './reference.ts';
+import { randomTensor, useWasm, kernelEnv } from './reference.ts';
 
 registerGradients();
 await useWasm();
@@ -57,7 +57,7 @@ function worstError(got: Float32Array, want: ArrayLike<number>, floor: number): 
 }
 
 async function withKernels<T>(f: () => T): Promise<T> {
-  await installKernels({ env: {}, route: 'always' });
+  await installKernels({ env: kernelEnv(), route: 'always' });
   try {
     return f();
   } finally {

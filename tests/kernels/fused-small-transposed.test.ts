@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { openTarget } from '../../runtime/tfjs/target.ts';
+import { kernelEnv } from './reference.ts';
 import { installKernels } from '../../runtime/tfjs/kernels/index.ts';
 
 /** x [M, K] . W^T + b computed in float64, W [N, K]. */
@@ -18,7 +19,7 @@ function reference(x: Float32Array, w: Float32Array, b: Float32Array, m: number,
 
 test('a tiny fused product with transposeB is right with the kernels installed (stock _FusedMatMul is not)', async () => {
   await openTarget('wasm');
-  const installed = await installKernels({ env: {} }); // installed even under MAEC_KERNELS=off
+  const installed = await installKernels({ env: kernelEnv() }); // installed even under MAEC_KERNELS=off
   assert.ok(installed.installed);
   for (const [m, k, n] of [[2, 3, 4], [8, 16, 4], [4, 4, 4]] as const) {
     const x = Float32Array.from({ length: m * k }, (_, i) => Math.sin(i + 1));

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { installKernels, uninstallKernels } from '../../runtime/tfjs/kernels/index.ts';
 import { Rng } from '../../runtime/rng.ts';
-import { randomTensor, useWasm } from './reference.ts';
+import { randomTensor, useWasm, kernelEnv } from './reference.ts';
 
 await useWasm();
 
@@ -29,7 +29,7 @@ function operands(c: Case): tf.Tensor[] {
 
 /** tf.fused.matMul, with our kernels or the stock ones. */
 async function fused(c: Case, kernels: boolean): Promise<Float32Array> {
-  if (kernels) await installKernels({ route: 'always', env: {} });
+  if (kernels) await installKernels({ route: 'always', env: kernelEnv() });
   try {
     const [a, b, bias, alpha] = operands(c);
     const out = tf.fused.matMul({

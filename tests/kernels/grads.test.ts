@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { installKernels, uninstallKernels } from '../../runtime/tfjs/kernels/index.ts';
 import { Rng } from '../../runtime/rng.ts';
 import { registerGradients } from '../../runtime/tfjs/gradients.ts';
-import { randomTensor, useWasm } from './reference.ts';
+import { randomTensor, useWasm, kernelEnv } from './reference.ts';
 
 await useWasm();
 registerGradients();
@@ -18,7 +18,7 @@ function expression(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, w: tf.Tensor): tf.
 }
 
 async function gradients(kernels: boolean): Promise<Float32Array[]> {
-  if (kernels) await installKernels({ route: 'always', env: {} });
+  if (kernels) await installKernels({ route: 'always', env: kernelEnv() });
   try {
     const rng = Rng.fromSeed(11);
     const inputs = [randomTensor(rng, [3, 13, 9]), randomTensor(rng, [3, 13, 9]), randomTensor(rng, [3, 13, 9]), randomTensor(rng, [3, 9, 11])];

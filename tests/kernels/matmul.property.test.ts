@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs-core';
 import { installKernels, uninstallKernels } from '../../runtime/tfjs/kernels/index.ts';
 import { Rng } from '../../runtime/rng.ts';
-import { firstMismatch, randomTensor, referenceMatMul, useWasm } from './reference.ts';
+import { firstMismatch, randomTensor, referenceMatMul, useWasm, kernelEnv } from './reference.ts';
 
 await useWasm();
 
@@ -41,7 +41,7 @@ function shapes(p: Product): { a: number[]; b: number[] } {
 }
 
 test('our kernel equals a naive float64 product within 1e-5 relative, for any shape, broadcast and transpose flags', async () => {
-  await installKernels({ route: 'always', env: {} });
+  await installKernels({ route: 'always', env: kernelEnv() });
   try {
     fc.assert(
       fc.property(product, (p) => {
@@ -80,7 +80,7 @@ test('our kernel equals the stock kernel wherever the stock kernel broadcasts co
       const a = randomTensor(rng, aShape);
       const b = randomTensor(rng, bShape);
       const stock = tf.matMul(a, b, p.transposeA, p.transposeB);
-      await installKernels({ route: 'always', env: {} });
+      await installKernels({ route: 'always', env: kernelEnv() });
       const ours = tf.matMul(a, b, p.transposeA, p.transposeB);
       uninstallKernels();
       const ref = referenceMatMul(a.dataSync() as Float32Array, aShape, b.dataSync() as Float32Array, bShape, p.transposeA, p.transposeB);
@@ -96,7 +96,7 @@ test('our kernel equals the stock kernel wherever the stock kernel broadcasts co
 });
 
 test('products larger than one cache block (K > 256, N > 512, M > 64) are exact too', async () => {
-  await installKernels({ route: 'always', env: {} });
+  await installKernels({ route: 'always', env: kernelEnv() });
   try {
     const rng = Rng.fromSeed(7);
     for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]] as const) {

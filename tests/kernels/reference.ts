@@ -71,3 +71,11 @@ export function firstMismatch(actual: ArrayLike<number>, expected: ArrayLike<num
   }
   return actual.length === expected.length ? -1 : expected.length;
 }
+
+/**
+ * The env a kernel test installs with: MAEC_KERNELS is ignored (the test is about the kernels),
+ * MAEC_KERNELS_SIMD passed through so the suite runs on either build (docs/cpu.md).
+ */
+export function kernelEnv(): Record<string, string | undefined> {
+  return { MAEC_KERNELS_SIMD: process.env['MAEC_KERNELS_SIMD'] };
+}

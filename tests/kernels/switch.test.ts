@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { installKernels, kernelsEnabled, uninstallKernels } from '../../runtime/tfjs/kernels/index.ts';
+import { installKernels, installedSimd, kernelsEnabled, uninstallKernels } from '../../runtime/tfjs/kernels/index.ts';
 import { Rng } from '../../runtime/rng.ts';
 import { randomTensor, useWasm } from './reference.ts';
 
@@ -23,11 +23,12 @@ test('with MAEC_KERNELS=off installKernels leaves the stock kernels registered a
 
 test('installKernels replaces the matmul, slicing, Sum and Identity kernels, and uninstallKernels restores the stock ones', async () => {
   const names = ['BatchMatMul', 'Slice', 'SplitV', '_FusedMatMul', 'Sum', 'Identity'];
-  const added = ['MaecGelu', 'MaecGeluGrad', 'MaecSoftmaxGrad', 'MaecLayerNorm', 'MaecLayerNormGrad'];
+  const added = ['MaecGelu', 'MaecGeluGrad', 'MaecSoftmaxGrad', 'MaecLayerNorm', 'MaecLayerNormGrad', 'MaecAdamW'];
   uninstallKernels();
   const stock = names.map((name) => tf.getKernel(name, 'wasm'));
   const result = await installKernels({ env: {} });
-  assert.deepEqual(result, { installed: true, kernels: [...names, ...added] });
+  assert.deepEqual(result, { installed: true, kernels: [...names, ...added], simd: installedSimd() });
+  assert.ok(result.installed && (result.simd === 'plain' || result.simd === 'relaxed'));
   for (const [i, name] of names.entries()) assert.notEqual(tf.getKernel(name, 'wasm')?.kernelFunc, stock[i]?.kernelFunc, name);
   for (const name of added) assert.ok(tf.getKernel(name, 'wasm'), name);
   uninstallKernels();
@@ -38,7 +39,7 @@ test('installKernels replaces the matmul, slicing, Sum and Identity kernels, and
 test('installKernels({ elementwise: false }) leaves Sum, Identity and the fused kernels out', async () => {
   const result = await installKernels({ env: {}, elementwise: false });
   uninstallKernels();
-  assert.deepEqual(result, { installed: true, kernels: ['BatchMatMul', 'Slice', 'SplitV', '_FusedMatMul'] });
+  assert.deepEqual(result, { installed: true, kernels: ['BatchMatMul', 'Slice', 'SplitV', '_FusedMatMul'], simd: result.installed ? result.simd : 'none' });
 });
 
 test('with the kernels off, matMul gives exactly the stock results', async () => {

@@ -35,6 +35,15 @@ export interface KernelExports {
     dy: number, xhat: number, rstd: number, gamma: number, dx: number, dgamma: number, dbeta: number,
     rows: number, cols: number,
   ) => void;
+  /**
+   * One AdamW update of n floats (kernels/adamw.c): writes p', m', v' from p, g, m, v; decay is
+   * 1 - lr * weight_decay or 1, c1 and c2 the bias corrections.
+   */
+  readonly maec_adamw: (
+    p: number, g: number, m: number, v: number, pOut: number, mOut: number, vOut: number, n: number,
+    beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,
+    decay: number, c1: number, c2: number, eps: number, lr: number,
+  ) => void;
   /** out[j] = sum over i < rows of x[i * cols + j]. */
   readonly maec_sum_rows: (x: number, out: number, rows: number, cols: number) => void;
 }

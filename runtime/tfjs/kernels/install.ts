@@ -8,6 +8,8 @@
  * implementation the ops use is the target's choice (runtime/tfjs/target.ts), made from what
  * was installed; nothing asks this module at run time. Switch the kernels off by not calling
  * installKernels(), or with the environment variable MAEC_KERNELS=off, which it respects.
+ * MAEC_KERNELS_SIMD=auto|plain|relaxed picks the kernel binary (simd.ts): auto, the default,
+ * takes the relaxed-SIMD (fused multiply-add) build where the runtime accepts it.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
@@ -16,10 +18,12 @@ import { fusedMatMulKernel } from './fused_matmul.ts';
 import { sliceKernel, splitVKernel } from './slice.ts';
 import { fusedKernelConfigs } from './elementwise.ts';
 import { identityKernel } from './identity.ts';
+import { adamwKernelConfig } from './adamw.ts';
 import { sumKernel } from './sum.ts';
 import { createInstance, releaseInstance, type KernelInstance } from './instance.ts';
 import type { RoutePolicy } from './route.ts';
 import { asWasmBackend } from './wasm_backend.ts';
+import { resolveBuild, simdChoice, type SimdBuild, type SimdChoice } from './simd.ts';
 
 /** Options of installKernels. */
 export interface InstallOptions {
@@ -27,17 +31,22 @@ export interface InstallOptions {
   readonly fused?: boolean;
   /**
    * also install the elementwise kernels: fused GELU, softmax and LayerNorm, Sum over leading
-   * axes, copy-free Identity; default true
+   * axes, copy-free Identity, AdamW (adamw.ts); default true
    */
   readonly elementwise?: boolean;
   /** 'auto' (default) follows the measured route rule; 'always' takes every float32 product */
   readonly route?: RoutePolicy;
-  /** where MAEC_KERNELS is read; default process.env */
+  /**
+   * which kernel binary: 'auto' (relaxed SIMD where the runtime accepts it), 'plain' or
+   * 'relaxed'; default MAEC_KERNELS_SIMD from `env`, else 'auto'
+   */
+  readonly simd?: SimdChoice;
+  /** where MAEC_KERNELS and MAEC_KERNELS_SIMD are read; default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export type InstallResult =
-  | { readonly installed: true; readonly kernels: readonly string[] }
+  | { readonly installed: true; readonly kernels: readonly string[]; readonly simd: SimdBuild }
   | { readonly installed: false; readonly reason: string };
 
 /** False when MAEC_KERNELS is 'off' (any case) in `env`. */
@@ -66,9 +75,11 @@ export async function installKernels(options: InstallOptions = {}): Promise<Inst
   if (tf.getBackend() !== 'wasm') return { installed: false, reason: `expected the wasm backend active, found ${tf.getBackend()}` };
   const checked = asWasmBackend(tf.backend());
   if (!checked.ok) return { installed: false, reason: checked.reason };
+  const build = resolveBuild(options.simd ?? simdChoice(options.env));
+  if (!build.ok) return { installed: false, reason: build.reason };
   uninstallKernels();
 
-  const instance = await createInstance(checked.backend);
+  const instance = await createInstance(checked.backend, build.build);
   // A backend re-created after installation has other memory; it gets the stock kernels.
   const instanceFor = (backend: unknown): KernelInstance | undefined => (backend === instance.backend ? instance : undefined);
   const policy = options.route ?? 'auto';
@@ -95,15 +106,20 @@ export async function installKernels(options: InstallOptions = {}): Promise<Inst
     tf.unregisterKernel(name, 'wasm');
     tf.registerKernel(replace(config));
   }
-  const added = elementwise ? fusedKernelConfigs(instanceFor) : [];
+  const added = elementwise ? [...fusedKernelConfigs(instanceFor), adamwKernelConfig(instanceFor)] : [];
   for (const config of added) tf.registerKernel(config);
   installed = { instance, stock, added: added.map((c) => c.kernelName) };
-  return { installed: true, kernels: [...stock.map((c) => c.kernelName), ...installed.added] };
+  return { installed: true, kernels: [...stock.map((c) => c.kernelName), ...installed.added], simd: build.build };
 }
 
 /** The kernels now replaced or added by ours on the wasm backend (empty when none are installed). */
 export function installedKernels(): readonly string[] {
   return installed === undefined ? [] : [...installed.stock.map((c) => c.kernelName), ...installed.added];
+}
+
+/** The kernel binary now installed ('plain' or 'relaxed'), or undefined when none is. */
+export function installedSimd(): SimdBuild | undefined {
+  return installed?.instance.build;
 }
 
 /** Restores the stock kernels and frees our scratch; a no-op when nothing is installed. */

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { runAdamWKernel } from '../kernels/adamw.ts';
 import { webgpuKernelNames } from '../webgpu-kernels/names.ts';
 
 /** The scalars of one AdamW step for one parameter (torch.optim.AdamW). */
@@ -46,4 +47,11 @@ export const webgpuAdamW: AdamWUpdate = (p, m, v, g, s) => {
   const decayFactor = s.weightDecay > 0 ? 1 - s.lr * s.weightDecay : -1;
   const next = tf.engine().runKernel(k.adamwParam, { p, m: m1, v: v1 }, { lr: s.lr, eps: s.eps, c1: s.c1, c2: s.c2, decayFactor }) as tf.Tensor;
   return { p: next, m: m1, v: v1 };
+};
+
+/** The same update as one call of maec's wasm kernel (kernels/adamw.c), bit for bit stockAdamW's numbers. */
+export const wasmAdamW: AdamWUpdate = (p, m, v, g, s) => {
+  if (![p, m, v, g].every((t) => t.dtype === 'float32')) return stockAdamW(p, m, v, g, s);
+  const [p1, m1, v1] = runAdamWKernel(p, m, v, g, s);
+  return { p: p1, m: m1, v: v1 };
 };

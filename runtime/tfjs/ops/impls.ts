@@ -4,7 +4,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LoweringPolicy } from '../lowering-policy.ts';
-import { stockAdamW, webgpuAdamW, type AdamWUpdate } from './adamw.ts';
+import { stockAdamW, wasmAdamW, webgpuAdamW, type AdamWUpdate } from './adamw.ts';
 import { attention, attentionWithKernels, attentionWithWebGpuKernels } from './attention.ts';
 import { gelu, geluWithKernels, geluWithWebGpuKernels } from './gelu.ts';
 import { layerNorm, layerNormWithKernels, layerNormWithWebGpuKernels } from './layer-norm.ts';
@@ -33,8 +33,8 @@ export interface OpImpls {
 /** Stock tfjs ops with maec's fused gradients: any backend. */
 export const STOCK_OPS: OpImpls = Object.freeze({ name: 'stock', gelu, layerNorm, attention, gatherTokens, linear, adamw: stockAdamW });
 
-/** maec's fused wasm kernels (kernels/elementwise.c), for a wasm target with them installed. */
-export const WASM_KERNEL_OPS: OpImpls = Object.freeze({ name: 'maec-wasm', gelu: geluWithKernels, layerNorm: layerNormWithKernels, attention: attentionWithKernels, gatherTokens, linear, adamw: stockAdamW });
+/** maec's fused wasm kernels (kernels/elementwise.c, kernels/adamw.c), for a wasm target with them installed. */
+export const WASM_KERNEL_OPS: OpImpls = Object.freeze({ name: 'maec-wasm', gelu: geluWithKernels, layerNorm: layerNormWithKernels, attention: attentionWithKernels, gatherTokens, linear, adamw: wasmAdamW });
 
 /**
  * maec's WGSL kernels (runtime/tfjs/webgpu-kernels), for a webgpu target with them installed:

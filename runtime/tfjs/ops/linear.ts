@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LoweringPolicy } from '../lowering-policy.ts';
 import { webgpuKernelNames } from '../webgpu-kernels/names.ts';
+import { linearFlat } from './flat-linear.ts';
 
 /**
  * x [M, in] · W^T + b with W [out, in], using only plain 2-D matmuls: the forward multiplies by
@@ -24,20 +25,19 @@ const linearPlain2d = tf.customGrad((x, w, b, save): { value: tf.Tensor; gradFun
   };
 }) as unknown as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
 
-function linearNative(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
-  return tf.fused.matMul({ a: x, b: w, transposeB: true, bias: b }) as tf.Tensor2D;
-}
 
 /**
  * A linear layer on [..., in] inputs. W may be any shape [out, ...] that flattens to
  * [out, in] (the patch embedding's conv weight [D, C, p, p] reads patches in (c, r, s) order).
  */
 export function linear(policy: LoweringPolicy, x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  // 'native': one custom-gradient op with no taped reshapes (flat-linear.ts), the same numbers.
+  if (policy.linear === 'native') return linearFlat(x, w, b);
   const out = w.shape[0]!;
   const inFeatures = w.size / out;
   const x2 = tf.reshape(x, [-1, inFeatures]) as tf.Tensor2D; // [M, in]
   const w2 = tf.reshape(w, [out, inFeatures]) as tf.Tensor2D; // [out, in]
-  const y2 = (policy.linear === 'plain2d' ? linearPlain2d : linearNative)(x2, w2, b as tf.Tensor1D); // [M, out]
+  const y2 = linearPlain2d(x2, w2, b as tf.Tensor1D); // [M, out]
   return tf.reshape(y2, [...x.shape.slice(0, -1), out]);
 }
 
