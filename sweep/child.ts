@@ -36,9 +36,10 @@ function tailKeeper(max: number) {
  * `signal` sends the child one SIGINT, which a training stage answers by saving a checkpoint
  * and exiting 130. The child has its own process group, so a Ctrl-C at the terminal reaches
  * only the sweep, which passes it on once (a second SIGINT would make the stage quit unsaved).
+ * `onOutput` sees every chunk of stdout and stderr as it comes (a queue worker's progress).
  * Example: `await runMaec(['probe', 'run', '--data', 'mnist'], '/repo', 'probe.log')`.
  */
-export function runMaec(args: readonly string[], cwd: string, logPath: string, signal?: AbortSignal, tailChars = 4000): Promise<ChildResult> {
+export function runMaec(args: readonly string[], cwd: string, logPath: string, signal?: AbortSignal, tailChars = 4000, onOutput?: (chunk: string) => void): Promise<ChildResult> {
   const t0 = performance.now();
   const log = createWriteStream(logPath, { flags: 'a' });
   log.write(`$ maec ${args.join(' ')}\n`);
@@ -51,10 +52,12 @@ export function runMaec(args: readonly string[], cwd: string, logPath: string, s
     child.stdout.setEncoding('utf8').on('data', (c: string) => {
       out.add(c);
       log.write(c);
+      onOutput?.(c);
     });
     child.stderr.setEncoding('utf8').on('data', (c: string) => {
       err.add(c);
       log.write(c);
+      onOutput?.(c);
     });
     let finished = false;
     const finish = (code: number) => {
