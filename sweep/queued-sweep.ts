@@ -12,6 +12,7 @@
 import { rmSync } from 'node:fs';
 import { relative } from 'node:path';
 import { FlowProducer, Queue, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
 import { variantPaths, type VariantPaths } from './layout.ts';
 import type { SweepView } from './progress.ts';
 import { connectionOf, entryFlow, entryJobIds, QUEUE_NAME, type RedisAddress, type Retry, type StageJobData, type StageJobResult, type StageProgress } from './queue.ts';
@@ -30,6 +31,8 @@ export interface QueuedSweepOptions extends ResultsContext {
   readonly pollMs?: number;
   /** Aborted on Ctrl-C: nothing more is enqueued, following stops, the table is written. */
   readonly signal?: AbortSignal;
+  /** Called once Redis answered, before anything is enqueued (the command records the sweep's settings). */
+  readonly onConnected?: () => Promise<void>;
 }
 
 /** Redis did not answer. */
@@ -55,22 +58,44 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** A Queue and a FlowProducer on `redis`, once Redis answered; QueueUnreachable after CONNECT_MS. */
-async function connect(redis: RedisAddress): Promise<{ queue: Queue<StageJobData, StageJobResult>; flows: FlowProducer }> {
-  const connection = connectionOf(redis, false);
-  const queue = new Queue<StageJobData, StageJobResult>(QUEUE_NAME, { connection });
-  const flows = new FlowProducer({ connection });
+interface Connection {
+  readonly queue: Queue<StageJobData, StageJobResult>;
+  readonly flows: FlowProducer;
+  /** Closes the queue's handles, and the Redis connection even when Redis is gone. */
+  close(): Promise<void>;
+}
+
+/**
+ * A Queue and a FlowProducer sharing one Redis connection, once Redis answered; QueueUnreachable
+ * when it does not (refused, unknown host, no answer within CONNECT_MS): the sweep has nothing
+ * to do without it. Once connected, a lost connection is retried (a Redis restart).
+ */
+async function connect(redis: RedisAddress): Promise<Connection> {
+  let connected = false;
+  const client = new Redis({ ...connectionOf(redis, false), lazyConnect: true, connectTimeout: CONNECT_MS, retryStrategy: (n) => (connected ? Math.min(200 * n, 2000) : null) });
   let lastError: Error | undefined;
-  queue.on('error', (e) => (lastError = e));
-  flows.on('error', (e) => (lastError = e));
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), CONNECT_MS)));
-  const ready = await Promise.race([Promise.all([queue.waitUntilReady(), flows.waitUntilReady()]).then(() => 'ready' as const), timeout]).finally(() => clearTimeout(timer));
-  if (ready === 'timeout') {
-    await Promise.allSettled([queue.disconnect(), flows.disconnect()]);
-    throw new QueueUnreachable(`cannot reach Redis at ${redis.shown} within ${CONNECT_MS / 1000}s${lastError ? `: ${lastError.message}` : ''}`);
+  client.on('error', (e: Error) => (lastError = e));
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (e) {
+    client.disconnect();
+    throw new QueueUnreachable(`cannot reach Redis at ${redis.shown}: ${(lastError ?? (e as Error)).message || 'connection failed'}`);
   }
-  return { queue, flows };
+  connected = true;
+  const queue = new Queue<StageJobData, StageJobResult>(QUEUE_NAME, { connection: client });
+  const flows = new FlowProducer({ connection: client });
+  // Errors while connected (a Redis restart) are retried by the client; the states are read again.
+  queue.on('error', () => {});
+  flows.on('error', () => {});
+  return {
+    queue,
+    flows,
+    async close() {
+      await Promise.race([Promise.allSettled([queue.close(), flows.close()]), sleep(2000)]);
+      client.disconnect();
+    },
+  };
 }
 
 type Fate = { readonly kind: 'pending'; readonly running?: string } | { readonly kind: 'done'; readonly result: VariantResult; readonly seconds: number } | { readonly kind: 'failed'; readonly message: string };
@@ -123,11 +148,12 @@ function sameOptions(a: StageOptions, b: StageOptions): boolean {
  * does not answer, and an Error when the queue holds this sweep's jobs with other settings.
  */
 export async function runQueuedSweep(o: QueuedSweepOptions): Promise<SweepSummary> {
-  const { queue, flows } = await connect(o.redis);
+  const c = await connect(o.redis);
   try {
-    return await followSweep(o, queue, flows);
+    await o.onConnected?.();
+    return await followSweep(o, c.queue, c.flows);
   } finally {
-    await Promise.allSettled([queue.close(), flows.close()]);
+    await c.close();
   }
 }
 

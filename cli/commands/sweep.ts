@@ -153,7 +153,9 @@ export const sweepCommand: Command = {
       return EXIT.modelError;
     }
     try {
-      await writeFileAtomic(sweepFiles(dir).settings, `${JSON.stringify(settings, null, 2)}\n`);
+      const writeSettings = () => writeFileAtomic(sweepFiles(dir).settings, `${JSON.stringify(settings, null, 2)}\n`);
+      // With --queue, once Redis answered: an unreachable queue leaves the folder as it was.
+      if (!redis) await writeSettings();
 
       const where = redis ? `queue ${redis.shown}` : `${workers} worker${workers === 1 ? '' : 's'}`;
       io.out(`sweep of ${variants.length} variants${controls > 0 ? ` and ${controls === 1 ? 'a no-pretraining control' : `${controls} no-pretraining controls`}` : ''} from ${displayPath(path, io.cwd)} into ${displayPath(dir, io.cwd)}, ${where}, budget ${budgetName}${Object.keys(overrides).length ? ' (overridden)' : ''}\n`);
@@ -178,7 +180,7 @@ export const sweepCommand: Command = {
       let summary;
       try {
         summary = redis
-          ? await (await import('../../sweep/queued-sweep.ts')).runQueuedSweep({ ...common, redis, retry: { attempts, backoffMs: retryDelay * 1000 } })
+          ? await (await import('../../sweep/queued-sweep.ts')).runQueuedSweep({ ...common, redis, retry: { attempts, backoffMs: retryDelay * 1000 }, onConnected: writeSettings })
           : await runSweep({ ...common, workers });
       } catch (e) {
         if (!redis || !(e instanceof Error) || e.name === 'TypeError' || e.name === 'ReferenceError') throw e;
