@@ -95,7 +95,8 @@ describe('sweeps on a queue', { skip: missing }, () => {
     const [a, b] = await workersUp(t, 2);
     const out = join(tempDir(), 'killed');
     const log = join(out, 'only', 'pretrain.log');
-    const argv = ['sweep', fixture('one-variant'), '--data', 'synthetic:train=1024,test=32,size=28,channels=1', '--epochs', '2', '--probe-epochs', '1', '--finetune-epochs', '1', '--test-limit', '32', '--no-control', '--queue', redis.url, '--out', out];
+    // 8 epochs of 2 steps: long enough to be killed midway, short to finish after.
+    const argv = ['sweep', fixture('one-variant'), '--data', 'synthetic:train=128,test=32,size=28,channels=1', '--limit', '128', '--epochs', '8', '--probe-epochs', '1', '--finetune-epochs', '1', '--test-limit', '32', '--no-control', '--queue', redis.url, '--out', out];
     const sweep = runCli(argv);
     let killed: WorkerProcess | undefined;
     await new Promise<void>((resolve) => {
@@ -138,8 +139,18 @@ describe('sweeps on a queue', { skip: missing }, () => {
     const waiting = (await queue.getJobs(['waiting', 'waiting-children'])).filter((j) => j.data.sweepDir === out);
     assert.deepEqual(waiting.map((j) => j.data.stage).sort(), ['finetune', 'pretrain', 'probe'], 'the flow is in the queue whole');
 
+    // The same command, in-process; the worker starts once it follows the queued flow (else the flow could fail before it looks).
+    const io = bufferIo(ROOT);
+    const again = sweepCommand.run(argv.slice(1), io);
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (!/already queued/.test(io.stdout.join(''))) return;
+        clearInterval(poll);
+        resolve();
+      }, 100);
+    });
     await workersUp(t, 1);
-    const r = await runCli(argv);
+    const r = { code: await again, stdout: io.stdout.join(''), stderr: io.stderr.join('') };
     assert.equal(r.code, 1, r.stderr + r.stdout);
     assert.match(r.stdout, /0 entries enqueued, 1 already queued, 0 finished/);
     assert.match(r.stdout, /FAILED broken: pretrain failed after 2 attempts: stage pretrain of broken failed with exit status 1 after [\d.]+s on worker \S+ \(attempt 2 of 2\)/);
