@@ -91,41 +91,55 @@ describe('sweeps on a queue', { skip: missing }, () => {
     assert.deepEqual(await queue.getJobCounts(), counts, 'the refused sweep enqueued something');
   });
 
-  test('a worker killed (SIGKILL) mid-pretraining: its job stalls, the other worker takes it and resumes from the checkpoint the orphaned stage saved', async (t) => {
-    const [a, b] = await workersUp(t, 2);
+  test('a worker stopped (SIGTERM) mid-pretraining hands its job back; a worker then killed (SIGKILL) mid-resume: its job stalls, the other worker takes it; each resumes from the checkpoint saved', async (t) => {
     const out = join(tempDir(), 'killed');
     const log = join(out, 'only', 'pretrain.log');
-    // 8 epochs of 2 steps: long enough to be killed midway, short to finish after.
-    const argv = ['sweep', fixture('one-variant'), '--data', 'synthetic:train=128,test=32,size=28,channels=1', '--limit', '128', '--epochs', '8', '--probe-epochs', '1', '--finetune-epochs', '1', '--test-limit', '32', '--no-control', '--queue', redis.url, '--out', out];
+    /** Resolves once the pretraining log, after its `n`-th invocation line, shows a step. */
+    const stepOf = (n: number) =>
+      new Promise<void>((resolve) => {
+        const poll = setInterval(() => {
+          if (!existsSync(log)) return;
+          const parts = readFileSync(log, 'utf8').split(/^\$ maec /m);
+          if (!(parts.length > n && / step \d+\//.test(parts[n]!))) return;
+          clearInterval(poll);
+          resolve();
+        }, 100);
+      });
+    // 12 epochs of 2 steps: long enough to be stopped twice, short to finish after.
+    const argv = ['sweep', fixture('one-variant'), '--data', 'synthetic:train=128,test=32,size=28,channels=1', '--limit', '128', '--epochs', '12', '--probe-epochs', '1', '--finetune-epochs', '1', '--test-limit', '32', '--no-control', '--queue', redis.url, '--out', out];
+    const [first] = await workersUp(t, 1);
     const sweep = runCli(argv);
-    let killed: WorkerProcess | undefined;
-    await new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        if (!(existsSync(log) && / step \d+\//.test(readFileSync(log, 'utf8')))) return;
-        clearInterval(poll);
-        killed = [a!, b!].find((w) => /running only: pretrain/.test(w.output()));
-        killed?.child.kill('SIGKILL');
-        resolve();
-      }, 100);
-    });
+    await stepOf(1);
+    await first!.stop();
+    assert.equal(first!.child.exitCode, 130, first!.output());
+    assert.match(first!.output(), /maec worker: interrupted; the running stages save a checkpoint and stop, their jobs go back to the queue/);
+    assert.doesNotMatch(first!.output(), /failed only: pretrain/);
+
+    const [a, b] = await workersUp(t, 2);
+    await stepOf(2);
+    const killed = [a!, b!].find((w) => /running only: pretrain/.test(w.output()));
     assert.ok(killed, 'no worker said it runs the pretraining');
-    const t0 = performance.now();
+    killed.child.kill('SIGKILL');
+    const killedAt = Date.now();
     const r = await sweep;
     const survivor = killed === a ? b! : a!;
     assert.equal(r.code, 0, r.stderr + r.stdout + survivor.output());
     assert.match(r.stdout, /1\/1 finished \(0 skipped as already done\), 0 failed/);
     assert.match(survivor.output(), /job \S+\.pretrain stalled/);
     const text = readFileSync(log, 'utf8');
+    assert.match(text, /maec pretrain: interrupted; saving a checkpoint/);
     assert.match(text, /the sweep that started this stage \(process \d+\) is gone; saving a checkpoint and stopping/);
-    assert.match(text, /checkpoint saved/);
+    assert.equal(text.match(/checkpoint saved/g)?.length, 2);
     assert.deepEqual(
       invocations(log).map((l) => l.startsWith('$ maec pretrain --resume')),
-      [false, true],
+      [false, true, true],
     );
+    // Neither stop used up an attempt.
+    assert.match(survivor.output(), /running only: pretrain \(attempt 1 of 3\)/);
     for (const stage of ['probe', 'finetune']) assert.equal(invocations(join(out, 'only', `${stage}.log`)).length, 1);
     assert.ok(existsSync(join(out, 'only', 'result.json')));
     const stalledAt = survivor.output().match(/(\S+) job \S+\.pretrain stalled/)?.[1];
-    t.diagnostic(`recovered: stall noticed at ${stalledAt}; the sweep finished ${((performance.now() - t0) / 1000).toFixed(1)}s after the kill`);
+    t.diagnostic(`the other worker took the stalled job ${((Date.parse(stalledAt ?? '') - killedAt) / 1000).toFixed(1)}s after the kill; the sweep finished ${((Date.now() - killedAt) / 1000).toFixed(1)}s after it`);
   });
 
   test('Ctrl-C of the sweep leaves its flow whole in the queue; the same command follows it; a failing stage is retried --attempts times, then reported failed with its log tail', async (t) => {
@@ -163,5 +177,13 @@ describe('sweeps on a queue', { skip: missing }, () => {
     assert.equal(job.attemptsMade, 2);
     assert.match(job.failedReason, /channels/);
     assert.equal(readFileSync(join(out, 'results.csv'), 'utf8').trimEnd().split('\n')[1]!.split(',')[9], 'failed');
+
+    // The same command again: the failed flow is replaced by a fresh one (here of one attempt).
+    const retry = bufferIo(ROOT);
+    assert.equal(await sweepCommand.run(argv.slice(1).map((a, i, all) => (all[i - 1] === '--attempts' ? '1' : a)), retry), 1, retry.stderr.join(''));
+    assert.match(retry.stdout.join(''), /1 entry enqueued, 0 already queued, 0 finished/);
+    assert.match(retry.stdout.join(''), /FAILED broken: pretrain failed after 1 attempt: /);
+    assert.equal(invocations(join(out, 'broken', 'pretrain.log')).length, 3);
+    assert.equal((await queue.getFailed()).filter((j) => j.data.sweepDir === out).length, 3, 'one failed flow of three jobs, the old one removed');
   });
 });
