@@ -75,56 +75,102 @@ export function pretrainRecord(log: string): { readonly seconds: number; readonl
   return { seconds: parts.reduce((a, x) => a + x.seconds, 0), invocations: parts.length };
 }
 
-/** Runs whatever the variant still lacks; writes error.log if a stage fails (not when the sweep's interrupt stopped it). */
-export async function runVariant(job: VariantJob): Promise<VariantOutcome> {
-  const { paths: p, entry } = job;
-  const control = entry.kind === 'control';
-  const finished = readFinished(p);
-  if (finished) return { kind: 'skipped', result: finished };
-  const t0 = performance.now();
+/** The stages an entry goes through, in order: a control has no pretraining. */
+export function stagesOf(entry: SweepEntry): readonly Stage[] {
+  return entry.kind === 'control' ? ['probe', 'finetune'] : ['pretrain', 'probe', 'finetune'];
+}
+
+/** Whether `stage` of the entry at `p` has finished (the file it writes last exists). */
+export function stageFinished(p: VariantPaths, stage: Stage): boolean {
+  return existsSync(stage === 'pretrain' ? p.pretrainDone : stage === 'probe' ? p.probeResult : p.finetuneResult);
+}
+
+/** The folder a stage's process locks and writes: pretrain's run, the probe's or fine-tuning's output. */
+export function stageFolder(p: VariantPaths, stage: Stage): string {
+  return stage === 'pretrain' ? p.run : stage === 'probe' ? p.probe : p.finetune;
+}
+
+/** The variant folder and the spec its stages train; idempotent, so every stage may call it. */
+export async function prepareEntry(entry: SweepEntry, p: VariantPaths): Promise<void> {
   mkdirSync(p.dir, { recursive: true });
-  rmSync(p.errorLog, { force: true });
   await writeFileAtomic(p.spec, `${JSON.stringify(entry.spec, null, 2)}\n`);
+}
 
-  const stopped = () => job.signal?.aborted === true;
-  const failed = async (stage: Stage, r: ChildResult): Promise<VariantOutcome> => {
-    // A stage the interrupt stopped did not fail: it saved what it had, and a re-run continues it.
-    if (stopped()) return { kind: 'interrupted', stage };
-    const text = `${entry.kind} ${entry.name}: stage ${stage} failed with exit status ${r.code} after ${r.seconds.toFixed(1)}s\nfull output: ${p.log(stage)}\n\n${r.tail}`;
-    await writeFileAtomic(p.errorLog, text.endsWith('\n') ? text : `${text}\n`);
-    return { kind: 'failed', stage, code: r.code, seconds: (performance.now() - t0) / 1000 };
-  };
+export interface StageRun {
+  readonly entry: SweepEntry;
+  readonly paths: VariantPaths;
+  readonly options: StageOptions;
+  readonly cwd: string;
+  readonly signal?: AbortSignal;
+  /** Each chunk of the stage's output, as it comes. */
+  readonly onOutput?: (chunk: string) => void;
+}
 
-  if (stopped()) return { kind: 'interrupted', stage: undefined };
-  if (!control && !existsSync(p.pretrainDone)) {
+/**
+ * Runs one stage of an entry as a child process, the same command whichever scheduler calls
+ * it. Pretraining resumes from the checkpoint a previous attempt left (a run folder without
+ * one is cleared: pretrain refuses a used folder) and, once finished, writes pretrain.json.
+ * A probe or fine-tuning that exits 0 without its result counts as failed (code 0 kept).
+ */
+export async function runStage(s: StageRun, stage: Stage): Promise<{ readonly ok: boolean; readonly child: ChildResult }> {
+  const p = s.paths;
+  const control = s.entry.kind === 'control';
+  if (stage === 'pretrain') {
     const resume = existsSync(p.checkpoint);
-    // A run folder without a checkpoint holds nothing to continue, and pretrain refuses a used folder.
     if (!resume) rmSync(p.run, { recursive: true, force: true });
-    job.onStage?.('pretrain');
-    const r = await runMaec(pretrainArgs(p, job.options, resume), job.cwd, p.log('pretrain'), job.signal);
-    if (r.code !== 0) return failed('pretrain', r);
+    const r = await runMaec(pretrainArgs(p, s.options, resume), s.cwd, p.log('pretrain'), s.signal, undefined, s.onOutput);
+    if (r.code !== 0) return { ok: false, child: r };
     await writeFileAtomic(p.pretrainDone, JSON.stringify(pretrainRecord(readFileSync(p.log('pretrain'), 'utf8'))));
-    if (stopped()) return { kind: 'interrupted', stage: undefined };
+    return { ok: true, child: r };
   }
-  if (!existsSync(p.probeResult)) {
-    job.onStage?.('probe');
-    const r = await runMaec(probeArgs(p, job.options, control), job.cwd, p.log('probe'), job.signal);
-    if (r.code !== 0 || !existsSync(p.probeResult)) return failed('probe', r);
-    if (stopped()) return { kind: 'interrupted', stage: undefined };
-  }
-  if (!existsSync(p.finetuneResult)) {
-    job.onStage?.('finetune');
-    const r = await runMaec(finetuneArgs(p, job.options, control), job.cwd, p.log('finetune'), job.signal);
-    if (r.code !== 0 || !existsSync(p.finetuneResult)) return failed('finetune', r);
-  }
+  const args = stage === 'probe' ? probeArgs(p, s.options, control) : finetuneArgs(p, s.options, control);
+  const r = await runMaec(args, s.cwd, p.log(stage), s.signal, undefined, s.onOutput);
+  return { ok: r.code === 0 && stageFinished(p, stage), child: r };
+}
+
+/** error.log of a failed stage: which stage, its exit status, where its full output is, and its output's tail. */
+export async function writeErrorLog(entry: SweepEntry, p: VariantPaths, stage: Stage, r: ChildResult, note = ''): Promise<void> {
+  const text = `${entry.kind} ${entry.name}: stage ${stage} failed with exit status ${r.code} after ${r.seconds.toFixed(1)}s${note}\nfull output: ${p.log(stage)}\n\n${r.tail}`;
+  await writeFileAtomic(p.errorLog, text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** result.json from the finished stages' files, written atomically: the entry is finished. */
+export async function finishEntry(entry: SweepEntry, p: VariantPaths): Promise<VariantResult> {
   const result: VariantResult = {
     name: entry.name,
     probeTop1: top1(p.probeResult),
     finetuneTop1: top1(p.finetuneResult),
-    pretrainSeconds: control ? 0 : seconds(p.pretrainDone),
+    pretrainSeconds: entry.kind === 'control' ? 0 : seconds(p.pretrainDone),
     probeSeconds: seconds(p.probeResult),
     finetuneSeconds: seconds(p.finetuneResult),
   };
   await writeFileAtomic(p.result, `${JSON.stringify(result, null, 2)}\n`);
+  return result;
+}
+
+/** Runs whatever the variant still lacks; writes error.log if a stage fails (not when the sweep's interrupt stopped it). */
+export async function runVariant(job: VariantJob): Promise<VariantOutcome> {
+  const { paths: p, entry } = job;
+  const finished = readFinished(p);
+  if (finished) return { kind: 'skipped', result: finished };
+  const t0 = performance.now();
+  rmSync(p.errorLog, { force: true });
+  await prepareEntry(entry, p);
+
+  const stopped = () => job.signal?.aborted === true;
+  const run: StageRun = { entry, paths: p, options: job.options, cwd: job.cwd, ...(job.signal ? { signal: job.signal } : {}) };
+  for (const stage of stagesOf(entry)) {
+    if (stopped()) return { kind: 'interrupted', stage: undefined };
+    if (stageFinished(p, stage)) continue;
+    job.onStage?.(stage);
+    const r = await runStage(run, stage);
+    if (!r.ok) {
+      // A stage the interrupt stopped did not fail: it saved what it had, and a re-run continues it.
+      if (stopped()) return { kind: 'interrupted', stage };
+      await writeErrorLog(entry, p, stage, r.child);
+      return { kind: 'failed', stage, code: r.child.code, seconds: (performance.now() - t0) / 1000 };
+    }
+  }
+  const result = await finishEntry(entry, p);
   return { kind: 'done', result, seconds: (performance.now() - t0) / 1000 };
 }

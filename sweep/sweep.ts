@@ -93,8 +93,11 @@ export async function runSweep(o: SweepOptions): Promise<SweepSummary> {
   return { rows, failed: rows.filter((r) => r.status === 'failed').length, interrupted: rows.filter((r) => r.status === 'not run').length, skipped: outcomes.filter((x) => !(x instanceof Error) && x.kind === 'skipped').length, plots };
 }
 
+/** What the results files are written from: a local sweep's options, or a queued sweep's. */
+export type ResultsContext = Pick<SweepOptions, 'entries' | 'dir' | 'title' | 'stages' | 'command'>;
+
 /** results.csv, results.md and the plots, each replaced atomically. */
-async function writeResults(o: SweepOptions, rows: readonly Row[]): Promise<string[]> {
+export async function writeResults(o: ResultsContext, rows: readonly Row[]): Promise<string[]> {
   const files = sweepFiles(o.dir);
   const plots = plotsFor(rows, o.title);
   const written: string[] = [];
@@ -107,7 +110,7 @@ async function writeResults(o: SweepOptions, rows: readonly Row[]): Promise<stri
   return written;
 }
 
-function markdownReport(o: SweepOptions, rows: readonly Row[], plots: readonly string[]): string {
+function markdownReport(o: ResultsContext, rows: readonly Row[], plots: readonly string[]): string {
   const b = o.stages.budget;
   const all = (n: number | undefined) => (n === undefined ? 'all' : String(n));
   return `# Sweep ${o.title}

@@ -7,9 +7,10 @@ import { probeCommand } from './probe.ts';
 import { reconstructCommand } from './reconstruct.ts';
 import { sweepCommand } from './sweep.ts';
 import { exportCommand } from './export.ts';
+import { workerCommand } from './worker.ts';
 
 /**
  * Every subcommand, in the order the help lists them. A new command is one file under
  * cli/commands/ and one entry here.
  */
-export const COMMANDS: readonly Command[] = Object.freeze([compileCommand, pretrainCommand, reconstructCommand, forwardCommand, probeCommand, finetuneCommand, sweepCommand, exportCommand]);
+export const COMMANDS: readonly Command[] = Object.freeze([compileCommand, pretrainCommand, reconstructCommand, forwardCommand, probeCommand, finetuneCommand, sweepCommand, workerCommand, exportCommand]);

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BUDGET_FLAGS, BUDGETS, createSweepView, isBudgetName, runSweep, sweepFiles, toVariants, withControls, withOverrides, type Budget, type BudgetOverrides } from '../../sweep/index.ts';
 import { describeFlags } from '../args.ts';
-import { intFlag } from '../numbers.ts';
+import { intFlag, numberFlag } from '../numbers.ts';
 import { commandArgs, usageError } from '../prologue.ts';
 import type { Command } from '../command.ts';
 import { displayPath, formatDiagnostic } from '../model-file/location.ts';
@@ -14,6 +14,7 @@ import { acquireLock, LockError } from '../../runtime/io/lock.ts';
 import { EXIT, type ExitCode } from '../exit.ts';
 import { watchInterrupt } from '../interrupt.ts';
 import type { Io } from '../io.ts';
+import { parseRedisUrl } from '../../sweep/queue.ts';
 
 const FLAGS = {
   data: { kind: 'string', value: 'SRC', help: 'labelled dataset for every stage (required), e.g. fashion-mnist, synthetic:train=64,test=32' },
@@ -28,7 +29,10 @@ const FLAGS = {
   seed: { kind: 'string', value: 'S', help: 'seed of every stage (default 0)' },
   backend: { ...BACKEND_FLAG, help: `${BACKEND_HELP}; passed to every stage` },
   'no-control': { kind: 'boolean', help: 'leave out the no-pretraining control row' },
-  out: { kind: 'string', value: 'DIR', help: 'sweep folder (default sweeps/<model file name>)' },
+  out: { kind: 'string', value: 'DIR', help: 'sweep folder (default sweeps/<model file name>); with --queue on a filesystem every worker reaches at the same path' },
+  queue: { kind: 'string', value: 'URL', help: 'redis://HOST:PORT[/DB]: enqueue the stages for `maec worker`s on any machine instead of running them here' },
+  attempts: { kind: 'string', value: 'N', help: 'with --queue: tries per stage before it counts as failed (default 3)' },
+  'retry-delay': { kind: 'string', value: 'S', help: 'with --queue: seconds before the first retry of a failed stage, doubling after (default 5)' },
 } as const;
 
 const HELP = `usage: maec sweep <ablation.ts> --data SRC [--budget tiny|small|medium|full] [flags]
@@ -61,12 +65,23 @@ checkpoint and stop, writes the table so far and exits 130; a second Ctrl-C quit
 flags:
 ${describeFlags(FLAGS)}
 
-exit status: 0 every variant finished, 1 some variant failed (or the model file has errors),
-2 usage error, 130 interrupted.
+On several machines (--queue): every stage is a job on a BullMQ queue in Redis, an entry's
+stages a flow (probe after pretraining, fine-tuning after the probe), and 'maec worker
+--queue URL' on each machine runs them with the same commands and files as here. The sweep
+folder (--out) must be on a filesystem every worker sees at the same absolute path. The
+command enqueues what the folder lacks, follows the jobs and writes the same table and plots.
+A failed stage is retried --attempts times (its log tail is the job's failure reason and in
+error.log); a stage whose worker died is taken by another worker and resumes from its
+checkpoint. Ctrl-C stops enqueueing and following, leaving the queued jobs to the workers;
+re-running the same command follows them again and enqueues failed entries afresh.
+
+exit status: 0 every variant finished, 1 some variant failed (or the model file has errors,
+or Redis cannot be reached), 2 usage error, 130 interrupted.
 
 examples:
   maec sweep models/ablations/mask-ratio.ts --data fashion-mnist --budget tiny --workers 2
   maec sweep models/ablations/decoder-depth.ts --data fashion-mnist --epochs 2 --limit 2000
+  maec sweep models/ablations/mask-ratio.ts --data fashion-mnist --queue redis://10.0.0.5:6379 --out /shared/sweeps/mask-ratio
 `;
 
 let checker: ModelChecker | undefined;
@@ -103,6 +118,14 @@ export const sweepCommand: Command = {
     if (typeof workers === 'string') return usage(io, workers);
     const seed = intFlag(f.seed, 'seed', 0, 0);
     if (typeof seed === 'string') return usage(io, seed);
+    const redis = f.queue === undefined ? undefined : parseRedisUrl(f.queue);
+    if (typeof redis === 'string') return usage(io, redis);
+    if (redis && f.workers !== undefined) return usage(io, '--workers runs stages here; with --queue each `maec worker` sets its own --concurrency');
+    if (!redis) for (const flag of ['attempts', 'retry-delay'] as const) if (f[flag] !== undefined) return usage(io, `--${flag} needs --queue`);
+    const attempts = intFlag(f.attempts, 'attempts', 3, 1);
+    if (typeof attempts === 'string') return usage(io, attempts);
+    const retryDelay = numberFlag(f['retry-delay'], 'retry-delay', 5);
+    if (typeof retryDelay === 'string') return usage(io, retryDelay);
 
     const path = resolve(io.cwd, args.positionals[0]!);
     checker ??= new ModelChecker();
@@ -131,26 +154,42 @@ export const sweepCommand: Command = {
       return EXIT.modelError;
     }
     try {
-      await writeFileAtomic(sweepFiles(dir).settings, `${JSON.stringify(settings, null, 2)}\n`);
+      const writeSettings = () => writeFileAtomic(sweepFiles(dir).settings, `${JSON.stringify(settings, null, 2)}\n`);
+      // With --queue, once Redis answered: an unreachable queue leaves the folder as it was.
+      if (!redis) await writeSettings();
 
-      io.out(`sweep of ${variants.length} variants${controls > 0 ? ` and ${controls === 1 ? 'a no-pretraining control' : `${controls} no-pretraining controls`}` : ''} from ${displayPath(path, io.cwd)} into ${displayPath(dir, io.cwd)}, ${workers} worker${workers === 1 ? '' : 's'}, budget ${budgetName}${Object.keys(overrides).length ? ' (overridden)' : ''}\n`);
+      const where = redis ? `queue ${redis.shown}` : `${workers} worker${workers === 1 ? '' : 's'}`;
+      io.out(`sweep of ${variants.length} variants${controls > 0 ? ` and ${controls === 1 ? 'a no-pretraining control' : `${controls} no-pretraining controls`}` : ''} from ${displayPath(path, io.cwd)} into ${displayPath(dir, io.cwd)}, ${where}, budget ${budgetName}${Object.keys(overrides).length ? ' (overridden)' : ''}\n`);
       const t0 = performance.now();
       const stop = new AbortController();
       const interrupt = watchInterrupt(io, 'sweep', {
-        message: 'the running stages save a checkpoint and stop, no new stage starts (Ctrl-C again to quit now)',
+        message: redis
+          ? 'nothing more is enqueued; the queued stages stay with the workers (Ctrl-C again to quit now)'
+          : 'the running stages save a checkpoint and stop, no new stage starts (Ctrl-C again to quit now)',
         onRequest: () => stop.abort(),
       });
-      const summary = await runSweep({
+      const common = {
         entries,
         dir,
         title: stem,
         stages: { data: settings.data, budget: settings.budget, seed, backend: f.backend },
-        workers,
         cwd: io.cwd,
         view: createSweepView(io.out, process.stdout.isTTY === true && io.cwd === process.cwd()),
         command: `maec sweep ${argv.join(' ')}`,
         signal: stop.signal,
-      }).finally(() => interrupt.dispose());
+      };
+      let summary;
+      try {
+        summary = redis
+          ? await (await import('../../sweep/queued-sweep.ts')).runQueuedSweep({ ...common, redis, retry: { attempts, backoffMs: retryDelay * 1000 }, onConnected: writeSettings })
+          : await runSweep({ ...common, workers });
+      } catch (e) {
+        if (!redis || !(e instanceof Error) || e.name === 'TypeError' || e.name === 'ReferenceError') throw e;
+        io.err(`maec sweep: ${e.message}\n`);
+        return EXIT.modelError;
+      } finally {
+        interrupt.dispose();
+      }
       const files = sweepFiles(dir);
       const finished = summary.rows.length - summary.failed - summary.interrupted;
       io.out(
