@@ -41,7 +41,7 @@ export function watchInterrupt(io: Io, command: string, o: InterruptOptions = {}
       ? setInterval(() => {
           if (process.ppid === parent || requested) return;
           requested = true;
-          io.err(`\nmaec ${command}: the sweep that started this stage (process ${parent}) is gone; saving a checkpoint and stopping\n`);
+          io.err(`\nmaec ${command}: the sweep or worker that started this stage (process ${parent}) is gone; saving a checkpoint and stopping\n`);
           o.onRequest?.();
         }, ORPHAN_POLL_MS).unref()
       : undefined;

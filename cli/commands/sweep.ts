@@ -1,3 +1,4 @@
+import { shareCores } from '../../runtime/parallel/threads.ts';
 import { BACKEND_FLAG, BACKEND_HELP } from '../backend-flag.ts';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -182,7 +183,7 @@ export const sweepCommand: Command = {
       try {
         summary = redis
           ? await (await import('../../sweep/queued-sweep.ts')).runQueuedSweep({ ...common, redis, retry: { attempts, backoffMs: retryDelay * 1000 }, onConnected: writeSettings })
-          : await runSweep({ ...common, workers });
+          : await runSweep({ ...common, workers: withCoreShare(workers) });
       } catch (e) {
         if (!redis || !(e instanceof Error) || e.name === 'TypeError' || e.name === 'ReferenceError') throw e;
         io.err(`maec sweep: ${e.message}\n`);
@@ -224,3 +225,9 @@ function checkSettings(path: string, now: Settings): string | undefined {
 }
 
 const usage = (io: Io, message: string): ExitCode => usageError(io, 'sweep', message);
+
+/** `workers`, after giving each stage its share of the cores for its default --threads (runtime/parallel/threads.ts). */
+function withCoreShare(workers: number): number {
+  shareCores(workers);
+  return workers;
+}

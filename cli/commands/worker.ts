@@ -1,3 +1,4 @@
+import { shareCores } from '../../runtime/parallel/threads.ts';
 import { describeFlags } from '../args.ts';
 import { intFlag } from '../numbers.ts';
 import { commandArgs, usageError } from '../prologue.ts';
@@ -68,6 +69,8 @@ export const workerCommand: Command = {
     const note = (text: string) => io.out(`${new Date().toISOString()} ${text}\n`);
     try {
       const { runWorker } = await import('../../sweep/worker.ts');
+      // Each running stage's default --threads takes its share of this machine's cores.
+      shareCores(concurrency);
       await runWorker({ redis, concurrency, stalledSeconds: stall, note, signal: stop.signal });
     } catch (e) {
       if (!(e instanceof Error) || e.name === 'TypeError' || e.name === 'ReferenceError') throw e;

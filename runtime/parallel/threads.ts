@@ -54,3 +54,15 @@ export function checkThreads(threads: number, backend: BackendName): string | un
   if (threads > 1 && !threadsApply(backend)) return `--threads ${threads} needs the wasm or cpu backend; ${backend} computes in parallel itself (use --threads 1 or leave it out)`;
   return undefined;
 }
+
+/**
+ * Before running `parallel` stages side by side (maec sweep --workers, maec worker
+ * --concurrency): gives each stage an equal share of the cores for its default thread count by
+ * setting MAEC_THREAD_CORES for the children, unless the user set it. Returns the share.
+ */
+export function shareCores(parallel: number, env: NodeJS.ProcessEnv = process.env): number {
+  if (env['MAEC_THREAD_CORES'] !== undefined) return coresForThreads(env);
+  const share = Math.max(1, Math.floor(coresForThreads(env) / Math.max(1, parallel)));
+  env['MAEC_THREAD_CORES'] = String(share);
+  return share;
+}

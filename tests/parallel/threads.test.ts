@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildGraph } from '../../compiler/build/mae.ts';
 import { cifarSmall } from '../../models/cifar-small.ts';
-import { checkThreads, coresForThreads, defaultThreads, MAX_DEFAULT_THREADS } from '../../runtime/parallel/threads.ts';
+import { checkThreads, coresForThreads, defaultThreads, MAX_DEFAULT_THREADS, shareCores } from '../../runtime/parallel/threads.ts';
 import { tinySpec } from '../train/helpers.ts';
 
 test('the default is the cores for a model whose micro-batch is enough work, capped at MAX_DEFAULT_THREADS', () => {
@@ -32,4 +32,14 @@ test('MAEC_THREAD_CORES bounds the cores a default may fill; anything but a posi
   assert.equal(coresForThreads({ MAEC_THREAD_CORES: '3' }), 3);
   for (const bad of ['0', '-1', 'two', '1.5', ''])
     assert.equal(coresForThreads({ MAEC_THREAD_CORES: bad }), coresForThreads({}), bad);
+});
+
+test('stages run side by side share the cores: each gets its floor share, at least one, and a user setting stands', () => {
+  const env: NodeJS.ProcessEnv = { MAEC_THREAD_CORES: undefined };
+  delete env['MAEC_THREAD_CORES'];
+  const all = coresForThreads(env);
+  assert.equal(shareCores(2, env), Math.max(1, Math.floor(all / 2)));
+  assert.equal(env['MAEC_THREAD_CORES'], String(Math.max(1, Math.floor(all / 2))));
+  assert.equal(shareCores(4, { MAEC_THREAD_CORES: '6' }), 6);
+  assert.equal(shareCores(1000, {}), 1);
 });

@@ -128,7 +128,7 @@ describe('sweeps on a queue', { skip: missing }, () => {
     assert.match(survivor.output(), /job \S+\.pretrain stalled/);
     const text = readFileSync(log, 'utf8');
     assert.match(text, /maec pretrain: interrupted; saving a checkpoint/);
-    assert.match(text, /the sweep that started this stage \(process \d+\) is gone; saving a checkpoint and stopping/);
+    assert.match(text, /the sweep or worker that started this stage \(process \d+\) is gone; saving a checkpoint and stopping/);
     assert.equal(text.match(/checkpoint saved/g)?.length, 2);
     assert.deepEqual(
       invocations(log).map((l) => l.startsWith('$ maec pretrain --resume')),

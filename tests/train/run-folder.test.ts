@@ -115,7 +115,7 @@ test('a stage whose sweep is killed with SIGKILL stops at the next step with a c
     }
   };
   assert.ok(await until(() => !alive(), 30_000), 'the orphaned stage exited');
-  assert.match(readFileSync(log, 'utf8'), /the sweep that started this stage \(process \d+\) is gone; saving a checkpoint/);
+  assert.match(readFileSync(log, 'utf8'), /the sweep or worker that started this stage \(process \d+\) is gone; saving a checkpoint/);
   assert.match(readFileSync(log, 'utf8'), /stopped at step \d+ .*checkpoint saved/);
   assert.ok(existsSync(join(out, 'checkpoint.safetensors')));
 });
