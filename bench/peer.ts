@@ -148,8 +148,14 @@ async function maecChild(index: number, steps: number, threads: number): Promise
   const sym = buildGraph(cfg.spec, 'symmetric');
   const harness = trainingHarness(mae, target, cfg.batch);
   const opsStep = countKernels(harness.step).total;
-  const ms = threads > 1 ? await timeRuntimeStep(mae, target, cfg.batch, threads, steps) : timeMs(harness.step, steps);
-  harness.dispose();
+  let ms: number;
+  if (threads > 1) {
+    harness.dispose(); // the runtime's step makes optimizer variables of the same names
+    ms = await timeRuntimeStep(mae, target, cfg.batch, threads, steps);
+  } else {
+    ms = timeMs(harness.step, steps);
+    harness.dispose();
+  }
   let symMs: number;
   if (threads > 1) symMs = await timeRuntimeStep(sym, target, cfg.batch, threads, steps);
   else {
