@@ -36,6 +36,8 @@ const FLAGS = {
   'layer-decay': { kind: 'string', value: 'X', help: `layer-wise lr decay (default ${D.layerDecay})` },
   'drop-path': { kind: 'string', value: 'X', help: `stochastic depth at the last block (default ${FINETUNE_CLASSIFIER.dropPath})` },
   smoothing: { kind: 'string', value: 'X', help: `label smoothing (default ${D.smoothing})` },
+  mixup: { kind: 'string', value: 'A', help: 'mixup with lam ~ Beta(A, A), the batch mixed with its reverse (the recipe: 0.8; default 0 = off)' },
+  cutmix: { kind: 'string', value: 'A', help: 'CutMix with lam ~ Beta(A, A); with --mixup, one of the two per batch at even odds (the recipe: 1.0; default 0 = off)' },
   augment: { kind: 'string', value: 'A', help: `${AUGMENTS.join(', ')} (default ${D.augment})` },
   'train-limit': { kind: 'string', value: 'N', help: 'use only the first N training images' },
   'test-limit': { kind: 'string', value: 'N', help: 'use only the first N test images' },
@@ -55,8 +57,9 @@ const HELP = `usage: maec finetune <run dir | checkpoint.safetensors> --data SRC
 Fine-tunes a pretrained MAE encoder for classification (MAE-SPEC "Fine-tuning"): global
 average pool of the patch tokens + LayerNorm fc_norm + linear head (init std 2e-5), AdamW
 (betas 0.9/0.999, wd 0.05 on weights), layer-wise lr decay decay^(depth + 1 - layer id), drop
-path rising linearly to 0.1, label smoothing 0.1, per-step warmup then cosine. Mixup, cutmix
-and RandAugment are not used. --blocks K tunes only the last K blocks. --scratch trains the
+path rising linearly to 0.1, label smoothing 0.1, per-step warmup then cosine. Mixup and CutMix
+are flags (off by default here; the recipe's 0.8 and 1.0 are --mixup 0.8 --cutmix 1.0);
+RandAugment and random erasing are not implemented. --blocks K tunes only the last K blocks. --scratch trains the
 same ViT from random init with the same budget (the supervised baseline).
 
 Per epoch: a progress bar (lines when not on a terminal), test top-1 and a checkpoint in the
@@ -108,6 +111,8 @@ export const finetuneCommand: Command = {
       layerDecay: numberFlag(f['layer-decay'], 'layer-decay', D.layerDecay),
       dropPath: numberFlag(f['drop-path'], 'drop-path', FINETUNE_CLASSIFIER.dropPath),
       smoothing: numberFlag(f.smoothing, 'smoothing', D.smoothing),
+      mixup: numberFlag(f.mixup, 'mixup', 0),
+      cutmix: numberFlag(f.cutmix, 'cutmix', 0),
       blocks: intFlag(f.blocks, 'blocks', 0, 1),
       seed: intFlag(f.seed, 'seed', D.seed, 0),
       trainLimit: intFlag(f['train-limit'], 'train-limit', 0, 1),
@@ -180,6 +185,9 @@ export const finetuneCommand: Command = {
       warmupEpochs: p.warmupEpochs,
       layerDecay: p.layerDecay,
       smoothing: p.smoothing,
+      // Recorded only when on: a run without them is one from before mixing existed.
+      ...(p.mixup > 0 ? { mixup: p.mixup } : {}),
+      ...(p.cutmix > 0 ? { cutmix: p.cutmix } : {}),
       blocks: p.blocks > 0 ? p.blocks : null,
       seed: p.seed,
       augment,

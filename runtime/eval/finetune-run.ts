@@ -32,6 +32,7 @@ import { settingDifferences } from '../checkpoint/resume-check.ts';
 import { ScaledAdamW } from './scaled-adamw.ts';
 import { drawDropPathKeeps } from './drop-path.ts';
 import { smoothedTargets } from './loss.ts';
+import { mixBatch } from './mix.ts';
 
 /** Checkpoint every this many steps unless told otherwise (a few minutes of CPU work). */
 export const FINETUNE_CHECKPOINT_EVERY = 200;
@@ -112,6 +113,7 @@ export async function finetune(run: FinetuneRun): Promise<FinetuneResult> {
     run.target.ops.adamw,
   );
   const program = lower(graph, run.target);
+  const mix = { mixup: cfg.mixup ?? 0, cutmix: cfg.cutmix ?? 0 };
   const pool = (cfg.threads ?? 1) > 1 ? await startPool(graph, run.target, cfg.threads!, names) : undefined;
   const evaluate = () => evaluateClassifier(program, vars, dataset, 'test', run.numClasses, { batchSize: 256, ...(cfg.testLimit !== undefined ? { limit: cfg.testLimit } : {}) });
   try {
@@ -145,11 +147,12 @@ export async function finetune(run: FinetuneRun): Promise<FinetuneResult> {
           dataset.batches('train', { batchSize: cfg.batchSize, imageSize: s, channels: c, seed: cfg.seed, epoch, augment: cfg.augment, dropLast: true, skipBatches: skip, ...(cfg.trainLimit !== undefined ? { limit: cfg.trainLimit } : {}) }),
         step: async (batch, at) => {
           lr = learningRate(schedule, at.epochFraction);
-          const targets = smoothedTargets(batch.labels, run.numClasses, cfg.smoothing); // [B, classes]
+          const mixed = mixBatch(batch.images, smoothedTargets(batch.labels, run.numClasses, cfg.smoothing), batch.size, [c, s, s], mix, rng);
+          const targets = mixed.targets; // [B, classes]
           const keeps = drawDropPathKeeps(graph, batch.size, rng); // id -> [B]
           const { value, grads } = pool
-            ? await shardedStep(pool, vars, batch, targets, keeps, [c, s, s], run.numClasses)
-            : await inProcessStep(program, vars, batch, targets, keeps, [c, s, s], run.numClasses, names);
+            ? await shardedStep(pool, vars, { ...batch, images: mixed.images }, targets, keeps, [c, s, s], run.numClasses)
+            : await inProcessStep(program, vars, { ...batch, images: mixed.images }, targets, keeps, [c, s, s], run.numClasses, names);
           if (Number.isFinite(value)) {
             opt.apply(grads, lr);
             lossSum += value;

@@ -18,6 +18,10 @@ export interface FinetuneConfig {
   /** Use only the first images of each split (quick runs). */
   readonly trainLimit?: number;
   readonly testLimit?: number;
+  /** Mixup's Beta concentration (runtime/eval/mix.ts); absent: off. */
+  readonly mixup?: number;
+  /** CutMix's Beta concentration; absent: off. */
+  readonly cutmix?: number;
   /** Training threads computing shards of every batch (runtime/parallel); absent: 1. */
   readonly threads?: number;
 }
@@ -29,8 +33,8 @@ export interface FinetuneConfig {
  * one epoch on 20k Fashion-MNIST images measured 75% top-1 at blr 1e-2 against 60-66% at
  * 2e-3-4e-3 and 49% at 4e-2 (docs/evaluation.md); warmup 1 of 10 epochs (recipe: 5 of 100);
  * min lr 1e-6.
- * Augmentation: resize + flip; mixup, cutmix and RandAugment are left out for these small
- * grey datasets.
+ * Augmentation: resize + flip; mixup and CutMix are off unless asked for (FinetuneConfig.mixup,
+ * .cutmix); RandAugment is not implemented.
  */
 export const FINETUNE_DEFAULTS: FinetuneConfig = Object.freeze({
   epochs: 10,

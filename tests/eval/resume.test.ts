@@ -54,6 +54,21 @@ test('a run stopped mid-epoch and resumed twice ends with the metrics, parameter
   assert.deepEqual(readFileSync(join(parts, 'checkpoint.safetensors')), readFileSync(join(whole, 'checkpoint.safetensors')));
 });
 
+test('with mixup and CutMix on, a stopped and resumed run mixes as the uninterrupted one and differs from an unmixed run', async () => {
+  const mixing = { config: { ...config, mixup: 0.8, cutmix: 1.0 } };
+  const whole = tempDir();
+  const uninterrupted = await finetune(options(whole, mixing));
+  const parts = tempDir();
+  await finetune(options(parts, { ...mixing, maxSteps: 3 }));
+  const last = await finetune(options(parts, { ...mixing, resume: true }));
+  assert.ok(last.kind === 'finished' && uninterrupted.kind === 'finished');
+  assert.deepEqual(metrics(parts), metrics(whole));
+  assert.deepEqual(readFileSync(join(parts, 'checkpoint.safetensors')), readFileSync(join(whole, 'checkpoint.safetensors')));
+  const plain = tempDir();
+  await finetune(options(plain));
+  assert.notDeepEqual(metrics(plain), metrics(whole), 'the mixing changed the training');
+});
+
 test('an interrupt stops after the current step with a checkpoint at that step', async () => {
   const dir = tempDir();
   const result = await finetune(options(dir, { interrupted: () => true }));
