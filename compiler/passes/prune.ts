@@ -1,4 +1,5 @@
-import type { Graph, Node } from '../ir/types.ts';
+import { dependencyIds } from '../ir/dependencies.ts';
+import type { Graph } from '../ir/types.ts';
 
 /**
  * Dead-node elimination: keeps only the named outputs and the nodes and parameters they
@@ -14,15 +15,7 @@ export function prune(graph: Graph, outputs: readonly string[]): { readonly ok: 
   const unknown = outputs.filter((name) => !(name in graph.outputs));
   if (unknown.length > 0)
     return { ok: false, error: `unknown output ${unknown.join(', ')}; the graph has ${Object.keys(graph.outputs).join(', ')}` };
-  const byId = new Map<string, Node>(graph.nodes.map((n) => [n.id, n]));
-  const live = new Set<string>();
-  const stack = outputs.map((name) => graph.outputs[name]!);
-  while (stack.length > 0) {
-    const id = stack.pop()!;
-    if (live.has(id)) continue;
-    live.add(id);
-    for (const input of byId.get(id)?.inputs ?? []) stack.push(input);
-  }
+  const live = dependencyIds(graph, outputs.map((name) => graph.outputs[name]!));
   const nodes = graph.nodes.filter((n) => live.has(n.id));
   const usedParams = new Set(nodes.flatMap((n) => (n.op.kind === 'param' ? [n.op.name] : [])));
   return {

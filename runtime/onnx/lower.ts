@@ -8,6 +8,7 @@
  * (int32 index tables) are int64 in ONNX, as ONNX's index ops want them. Only the nodes the
  * requested outputs depend on are written. The protobuf messages come from `onnx-proto`.
  */
+import { dependencyIds } from '../../compiler/ir/dependencies.ts';
 import onnxProto from 'onnx-proto';
 import type { Graph, InputName, Node, OpKind } from '../../compiler/ir/types.ts';
 
@@ -272,7 +273,7 @@ export function lowerToOnnx(graph: Graph, options: OnnxOptions): Uint8Array {
     if (id === undefined) throw new OnnxLoweringError(`the ${graph.kind} graph has no output ${ir} (it has ${Object.keys(graph.outputs).join(', ')})`);
     return { onnxName, node: byId.get(id)! };
   });
-  const needed = reachable(wanted.map((w) => w.node.id), byId);
+  const needed = dependencyIds(graph, wanted.map((w) => w.node.id));
   const inputNodes = graph.nodes.filter((n) => n.op.kind === 'input' && needed.has(n.id));
   const inputName = (n: Node) => (n.op.kind === 'input' ? (options.inputs?.[n.op.name] ?? n.op.name) : n.id);
   const b = new OnnxBuilder(() => {
@@ -327,18 +328,6 @@ export function lowerToOnnx(graph: Graph, options: OnnxOptions): Uint8Array {
   return onnx.ModelProto.encode(model).finish();
 }
 
-/** Ids of the nodes `roots` depend on, themselves included. */
-function reachable(roots: readonly string[], byId: ReadonlyMap<string, Node>): Set<string> {
-  const seen = new Set<string>();
-  const stack = [...roots];
-  while (stack.length > 0) {
-    const id = stack.pop()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    stack.push(...byId.get(id)!.inputs);
-  }
-  return seen;
-}
 
 function valueInfo(name: string, node: Node): onnxProto.onnx.IValueInfoProto {
   return {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { dependencyIds } from '../../compiler/ir/dependencies.ts';
 import type { Graph, InputName, Node } from '../../compiler/ir/types.ts';
 import { EXECUTORS, type ExecContext } from './executors.ts';
 import { assertCurrent, type Target } from './target.ts';
@@ -47,15 +48,7 @@ export interface Program {
 
 /** The nodes needed to compute `targets`, in topological order. */
 function needed(graph: Graph, targets: readonly string[]): Node[] {
-  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
-  const keep = new Set<string>();
-  const stack = [...targets];
-  while (stack.length > 0) {
-    const id = stack.pop()!;
-    if (keep.has(id)) continue;
-    keep.add(id);
-    stack.push(...(byId.get(id)?.inputs ?? []));
-  }
+  const keep = dependencyIds(graph, targets);
   return graph.nodes.filter((n) => keep.has(n.id));
 }
 
