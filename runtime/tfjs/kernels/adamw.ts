@@ -11,6 +11,8 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import { util } from '@tensorflow/tfjs-core';
 import type { InstanceFor } from './batch_matmul.ts';
 import { addressOf } from './wasm_backend.ts';
+// One update's scalars as the optimizer gives them (weightDecay 0 where decay does not apply).
+import type { AdamWStep as AdamWScalars } from '../ops/adamw.ts';
 
 /** The kernel's name: inputs { p, g, m, v }, attrs AdamWAttrs, outputs [p', m', v']. */
 export const adamwKernelName = 'MaecAdamW';
@@ -77,17 +79,6 @@ export interface AdamWState {
   readonly grad: tf.Tensor;
   readonly m: tf.Variable;
   readonly v: tf.Variable;
-}
-
-/** One update's scalars as runtime/tfjs/ops/adamw.ts's AdamWStep gives them (weightDecay 0 where decay does not apply). */
-export interface AdamWScalars {
-  readonly lr: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly eps: number;
-  readonly weightDecay: number;
-  readonly c1: number;
-  readonly c2: number;
 }
 
 /**
