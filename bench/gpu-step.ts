@@ -16,13 +16,10 @@
  * reports the GPU memory tfjs holds. The first step (shader compilation, buffer pool
  * growth) is timed apart from the median of the others.
  */
+import { BENCH_SPECS } from './configs.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import { countFlops } from '../compiler/analysis/index.ts';
 import { buildGraph } from '../compiler/build/mae.ts';
-import type { MaeSpec } from '../dsl/index.ts';
-import { cifarSmall } from '../models/cifar-small.ts';
-import { maeVitB16 } from '../models/mae-vit-b16.ts';
-import { mnistTiny } from '../models/mnist-tiny.ts';
 import { initialParams } from '../runtime/init.ts';
 import { Rng } from '../runtime/rng.ts';
 import { lower } from '../runtime/tfjs/program.ts';
@@ -30,7 +27,7 @@ import { BACKENDS, describeTarget, openTarget, type BackendName } from '../runti
 import { countDispatches, describeAdapter, isHardware, openWebGpu, type DispatchCount } from '../runtime/tfjs/webgpu.ts';
 import { AdamW } from '../runtime/train/adamw.ts';
 
-const CONFIGS: Readonly<Record<string, MaeSpec>> = { 'cifar-small': cifarSmall, 'vit-b16': maeVitB16, 'mnist-tiny': mnistTiny };
+const CONFIGS = BENCH_SPECS;
 
 interface GpuStepResult {
   readonly config: string;

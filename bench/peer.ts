@@ -10,6 +10,7 @@
  * A benchmark, not a test: nothing under tests/ runs it, and it reads the peer only from the
  * paths it is given.
  */
+import { BENCH_CONFIGS, type Config } from './configs.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -26,9 +27,6 @@ import { Rng } from '../runtime/rng.ts';
 import { buildGraph } from '../compiler/build/mae.ts';
 import { countFlops } from '../compiler/analysis/index.ts';
 import type { Graph } from '../compiler/ir/types.ts';
-import type { MaeSpec } from '../dsl/index.ts';
-import { cifarSmall } from '../models/cifar-small.ts';
-import { mnistTiny } from '../models/mnist-tiny.ts';
 import { trainingHarness } from './harness.ts';
 import { timeRuntimeStep } from './runtime-step.ts';
 import { countKernels } from './op-count.ts';
@@ -39,7 +37,7 @@ Times maec's training step and the PyTorch peer's (official MAE code, forward + 
 AdamW) alternately, process by process, on cifar-small and mnist-tiny (batch 64), pinned to
 one core (taskset -c 0) and on all cores, and writes bench/peer.md and bench/peer.json.
 
-  --peer DIR     folder holding the peer's official_step.py (or MAEC_PEER_DIR)
+  --peer DIR     folder holding the peer's official_step.py (or MAEC_PEER_DIR; default bench/peer-torch)
   --python PY    Python with torch and numpy (or MAEC_PEER_PYTHON; default python3)
   --mae-ref DIR  the official sources, models_mae.py and util/pos_embed.py (or MAE_REF_DIR)
   --rounds N     alternations per cell; the medians are reported (default 3)
@@ -51,16 +49,7 @@ one core (taskset -c 0) and on all cores, and writes bench/peer.md and bench/pee
 maec runs one thread pinned and one training thread per core unpinned (--threads, runtime/parallel);
 the peer runs torch.set_num_threads(1) pinned and the machine's core count unpinned.`;
 
-interface Config {
-  readonly name: string;
-  readonly spec: MaeSpec;
-  readonly batch: number;
-}
-
-const CONFIGS: readonly Config[] = [
-  { name: 'cifar-small (bench config)', spec: cifarSmall, batch: 64 },
-  { name: 'mnist-tiny', spec: mnistTiny, batch: 64 },
-];
+const CONFIGS: readonly Config[] = BENCH_CONFIGS.slice(0, 2); // cifar-small, mnist-tiny
 
 type Mode = 'pinned' | 'all';
 
@@ -177,6 +166,9 @@ async function maecChild(index: number, steps: number, threads: number): Promise
   process.stdout.write(`MAEC ${JSON.stringify(sample)}\n`);
 }
 
+/** The peer kept in the repository (bench/peer-torch/README.md). */
+const PEER_DIR = fileURLToPath(new URL('./peer-torch', import.meta.url));
+
 interface Options {
   readonly peerDir: string;
   readonly python: string;
@@ -207,8 +199,7 @@ function parseOptions(args: readonly string[], env: NodeJS.ProcessEnv): Options 
     if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer, got "${raw}"`);
     return n;
   };
-  const peerDir = value('--peer') ?? env['MAEC_PEER_DIR'];
-  if (!peerDir) throw new Error('the peer is not given: pass --peer DIR (the folder with official_step.py) or set MAEC_PEER_DIR');
+  const peerDir = value('--peer') ?? env['MAEC_PEER_DIR'] ?? PEER_DIR;
   if (!existsSync(join(peerDir, 'official_step.py'))) throw new Error(`--peer ${peerDir}: no official_step.py there`);
   const maeRef = value('--mae-ref') ?? env['MAE_REF_DIR'];
   if (!maeRef) throw new Error('the official sources are not given: pass --mae-ref DIR or set MAE_REF_DIR (see the peer README)');

@@ -15,6 +15,7 @@
  * config: GPU dispatches, submits and bound storage bytes per training step, and img/s; the
  * results go to bench/results-webgpu.json and the webgpu section of bench/results.md.
  */
+import { BENCH_CONFIGS } from './configs.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -25,23 +26,9 @@ import { openTarget, type BackendName, type Target } from '../runtime/tfjs/targe
 import { buildGraph } from '../compiler/build/mae.ts';
 import { countFlops } from '../compiler/analysis/index.ts';
 import type { Graph } from '../compiler/ir/types.ts';
-import type { MaeSpec } from '../dsl/index.ts';
-import { cifarSmall } from '../models/cifar-small.ts';
 import { trainingHarness } from './harness.ts';
-import { mnistTiny } from '../models/mnist-tiny.ts';
-import { fashionMnist } from '../models/fashion-mnist.ts';
 
-interface Config {
-  readonly name: string;
-  readonly spec: MaeSpec;
-  readonly batch: number;
-}
-
-const CONFIGS: readonly Config[] = [
-  { name: 'cifar-small (bench config)', spec: cifarSmall, batch: 64 },
-  { name: 'mnist-tiny', spec: mnistTiny, batch: 64 },
-  { name: 'fashion-mnist', spec: fashionMnist, batch: 64 },
-];
+const CONFIGS = BENCH_CONFIGS;
 
 interface StepTiming {
   readonly msPerStep: number;

@@ -6,18 +6,16 @@
  *
  *   npx tsx bench/threads.ts --config cifar-small --batch 64 --threads 1,2 --steps 4 --rounds 3
  */
+import { BENCH_SPECS } from './configs.ts';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { countFlops } from '../compiler/analysis/index.ts';
 import { buildGraph } from '../compiler/build/mae.ts';
-import type { MaeSpec } from '../dsl/index.ts';
-import { cifarSmall } from '../models/cifar-small.ts';
-import { mnistTiny } from '../models/mnist-tiny.ts';
 import { describeTarget, openTarget } from '../runtime/tfjs/target.ts';
 import { timeRuntimeStep } from './runtime-step.ts';
 
-const CONFIGS: Readonly<Record<string, MaeSpec>> = { 'cifar-small': cifarSmall, 'mnist-tiny': mnistTiny };
+const CONFIGS = BENCH_SPECS;
 
 const { values: a } = parseArgs({
   options: {
