@@ -176,7 +176,7 @@ export const pretrainCommand: Command = {
     }
     io.out(
       `${f.resume ? 'resuming' : 'training'} on ${dataset.name} (${dataset.splits.train} train images) into ${displayPath(dir, io.cwd)}: ` +
-        `${hyper.epochs} epochs, batch ${hyper.batch} x accum ${hyper.accum}, blr ${hyper.blr} (lr ${((hyper.blr * hyper.batch * hyper.accum) / 256).toExponential(2)}), warmup ${hyper.warmupEpochs} epochs, augment ${spec.augment}, seed ${hyper.seed}\n`,
+        `${hyper.epochs} epochs, batch ${hyper.batch} x accum ${hyper.accum}, blr ${hyper.blr} (lr ${((hyper.blr * hyper.batch * hyper.accum) / 256).toExponential(2)}), warmup ${+hyper.warmupEpochs.toPrecision(6)} epochs, augment ${spec.augment}, seed ${hyper.seed}\n`,
     );
 
     const interrupt = watchInterrupt(io, 'pretrain');
