@@ -46,6 +46,7 @@ const FLAGS = {
   resume: { kind: 'boolean', help: 'continue exactly from DIR/checkpoint.safetensors if it exists (same settings required); without it DIR must be new or empty' },
   'checkpoint-every': { kind: 'string', value: 'N', help: `also checkpoint every N optimizer steps, 0 = epoch ends only (default ${FINETUNE_CHECKPOINT_EVERY})` },
   steps: { kind: 'string', value: 'N', help: 'stop after N optimizer steps in this invocation, with a checkpoint (continue with --resume)' },
+  'eval-every': { kind: 'string', value: 'N', help: 'score the test split after every N epochs and after the last (default 1; training is the same whatever N)' },
   export: { kind: 'string', value: 'NAME', help: 'with --scratch: which spec, when the model file exports several' },
   backend: BACKEND_FLAG,
   threads: THREADS_FLAG,
@@ -62,9 +63,9 @@ are flags (off by default here; the recipe's 0.8 and 1.0 are --mixup 0.8 --cutmi
 RandAugment and random erasing are not implemented. --blocks K tunes only the last K blocks. --scratch trains the
 same ViT from random init with the same budget (the supervised baseline).
 
-Per epoch: a progress bar (lines when not on a terminal), test top-1 and a checkpoint in the
-run folder (also every --checkpoint-every steps, replaced atomically); metrics.jsonl logs steps
-and epochs. At the end: per-class accuracy, result.json and confusion.png. Ctrl-C saves a
+Per epoch: a progress bar (lines when not on a terminal), test top-1 (after every --eval-every
+epochs and the last) and a checkpoint in the run folder (also every --checkpoint-every steps,
+replaced atomically); metrics.jsonl logs steps and epochs. At the end: per-class accuracy, result.json and confusion.png. Ctrl-C saves a
 checkpoint and exits (status 130); --resume with the same command line continues exactly, as
 an uninterrupted run would; other settings are refused.
 
@@ -119,6 +120,7 @@ export const finetuneCommand: Command = {
       testLimit: intFlag(f['test-limit'], 'test-limit', 0, 1),
       checkpointEvery: intFlag(f['checkpoint-every'], 'checkpoint-every', FINETUNE_CHECKPOINT_EVERY, 0),
       maxSteps: intFlag(f.steps, 'steps', 0, 1),
+      evalEvery: intFlag(f['eval-every'], 'eval-every', 1, 1),
     };
     for (const v of Object.values(parsed)) if (typeof v === 'string') return usage(io, v);
     const p = parsed as { [K in keyof typeof parsed]: number };
@@ -213,6 +215,7 @@ export const finetuneCommand: Command = {
         log: metricsLog(join(outDir, 'metrics.jsonl')),
         interrupted: interrupt.requested,
         ...(p.maxSteps > 0 ? { maxSteps: p.maxSteps } : {}),
+        evalEvery: p.evalEvery,
       });
     } catch (e) {
       return fail(io, (e as Error).message);

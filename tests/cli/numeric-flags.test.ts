@@ -53,6 +53,7 @@ test('hex, exponents for integers, Infinity and whitespace are refused with the 
     [pretrainCommand, [SPEC, '--steps', '0x10'], /--steps must be a positive integer, found 0x10/],
     [probeCommand, [dir, '--data', 'synthetic', '--blr', ' 1'], /--blr must be a non-negative number, found " 1"/],
     [finetuneCommand, [dir, '--data', 'synthetic', '--warmup=Infinity'], /--warmup must be a non-negative number, found Infinity/],
+    [finetuneCommand, [dir, '--data', 'synthetic', '--eval-every', '0'], /--eval-every is out of range: must be a positive integer, found 0/],
     [forwardCommand, [SPEC, '--weights', 'w', '--inputs', 'i', '--out', 'o', '--seed', '0x10'], /--seed must be an integer, found 0x10/],
     [reconstructCommand, [dir, 'img.png', '--seed', '1e3'], /--seed must be an integer, found 1e3/],
     [reconstructCommand, [dir, 'img.png', '--mask', '0x1'], /--mask must be a ratio between 0 and 1, found 0x1/],
