@@ -54,6 +54,19 @@ test('a probe without --labels records all the training labels and no labels in 
   assert.equal(result.config.labels, undefined);
 });
 
+test('probe --labels 100% is the probe without --labels: the same confusion, no labels in the config', async () => {
+  const args = [run, '--data', SYNTH, '--epochs', '2', '--warmup', '0', '--train-limit', '120'];
+  const whole = join(run, 'probe-whole');
+  const hundred = join(run, 'probe-100');
+  assert.equal((await call(probeCommand, ...args, '--out', whole)).code, 0);
+  const r = await call(probeCommand, ...args, '--labels', '100%', '--label-seed', '5', '--out', hundred);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /training on 120 of 120 labelled images \(100%, stratified, label seed 5\)/);
+  assert.deepEqual(readResult(hundred).confusion, readResult(whole).confusion);
+  assert.deepEqual(readResult(hundred).labels, { percent: 100, seed: 5, images: 120 });
+  assert.equal(readResult(hundred).config.labels, undefined);
+});
+
 test('the probe computes the features of the subset\'s images only, the same as those images\' features in the whole split', async () => {
   const target = await openTarget('cpu');
   const encoder = buildGraph(tinySpec, 'encoder');
