@@ -53,7 +53,7 @@ test('eraseImage writes noise into the box only, in every channel, with the give
     for (let c = 0; c < 3; c++) {
       for (let y = 0; y < 28; y++) {
         for (let x = 0; x < 28; x++) {
-          const inside = y >= box.top && y < box.top + box.height && x >= box.left && x < box.left + box.width;
+          const inside: boolean = y >= box.top && y < box.top + box.height && x >= box.left && x < box.left + box.width;
           const v = dst[2 + (c * 28 + y) * 28 + x]!;
           assert.equal(v !== 7, inside, `c ${c} y ${y} x ${x} inside ${inside}`);
         }

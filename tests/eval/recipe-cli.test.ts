@@ -30,10 +30,11 @@ test('--randaug is read strictly', () => {
   assert.deepEqual(parseRandAugment('1,4'), { ops: 1, magnitude: 4, std: 0 });
   assert.equal(parseRandAugment('0'), null);
   assert.equal(parseRandAugment('off'), null);
-  for (const bad of ['', '2', '2,9,0.5,1', 'a,9', '2.5,9', '2,x', '2,9,-1', '2, 9']) {
+  for (const bad of ['', '2', '2,9,0.5,1', 'a,9', '2.5,9', '2,x', '2, 9']) {
     assert.match(String(parseRandAugment(bad)), /^--randaug must be N,M\[,STD\] \(e\.g\. 2,9,0\.5\), 0 or off, found /, bad);
   }
   assert.equal(parseRandAugment('2,11'), '--randaug: magnitude must be in [0, 10], found 11 (in 2,11)');
+  assert.equal(parseRandAugment('2,9,-1'), '--randaug: std must be a non-negative number, found -1 (in 2,9,-1)');
   assert.equal(parseRandAugment('0,9'), '--randaug: ops must be an integer in 1..16, found 0 (in 0,9)');
 });
 
@@ -43,7 +44,7 @@ test('bad --randaug and --reprob are usage errors (2) naming the flag, before an
     ['--randaug', '2,12', /--randaug: magnitude must be in \[0, 10\], found 12/],
     ['--randaug', 'two', /--randaug must be N,M\[,STD\]/],
     ['--reprob', '1.5', /--reprob must be a probability in \[0, 1\], got 1\.5/],
-    ['--reprob', '-0.1', /--reprob must be a non-negative number, found -0\.1/],
+    ['--reprob', '-0.1', /--reprob is out of range: must be a non-negative number, found -0\.1/],
   ] as const) {
     const r = await call(run, '--data', SYNTH, '--out', out, flag, value);
     assert.equal(r.code, 2, `${flag} ${value}: ${r.err}`);
