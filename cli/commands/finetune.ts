@@ -8,11 +8,13 @@ import type { MaeSpec } from '../../dsl/index.ts';
 import { AUGMENTS, checkCompatibility, openDataset, type Augment } from '../../runtime/data/index.ts';
 import { BACKENDS, describeTarget, openTarget, type BackendName } from '../../runtime/tfjs/target.ts';
 import { classifierStart } from '../../runtime/eval/classifier-params.ts';
-import { FINETUNE_DEFAULTS, type FinetuneConfig } from '../../runtime/eval/finetune.ts';
+import { FINETUNE_DEFAULTS, FINETUNE_PLAIN, type FinetuneConfig } from '../../runtime/eval/finetune.ts';
+import { randAugmentProblem } from '../../runtime/data/randaugment.ts';
+import type { RandAugmentConfig } from '../../runtime/data/types.ts';
 import { checkNewRunFolder, FINETUNE_CHECKPOINT_EVERY, finetune } from '../../runtime/eval/finetune-run.ts';
 import { metricsLog } from '../../runtime/eval/metrics-log.ts';
 import { outDirFor } from '../../runtime/eval/options.ts';
-import { intFlag, numberFlag } from '../numbers.ts';
+import { intFlag, numberFlag, parseDecimal, parseInteger, shownText } from '../numbers.ts';
 import { checkpointPath, loadPretrained } from '../../runtime/eval/pretrained.ts';
 import { progress } from '../../runtime/eval/progress.ts';
 import { writeResults } from '../../runtime/eval/report.ts';
@@ -37,13 +39,15 @@ const FLAGS = {
   'layer-decay': { kind: 'string', value: 'X', help: `layer-wise lr decay (default ${D.layerDecay})` },
   'drop-path': { kind: 'string', value: 'X', help: `stochastic depth at the last block (default ${FINETUNE_CLASSIFIER.dropPath})` },
   smoothing: { kind: 'string', value: 'X', help: `label smoothing (default ${D.smoothing})` },
-  mixup: { kind: 'string', value: 'A', help: 'mixup with lam ~ Beta(A, A), the batch mixed with its reverse (the recipe: 0.8; default 0 = off)' },
-  cutmix: { kind: 'string', value: 'A', help: 'CutMix with lam ~ Beta(A, A); with --mixup, one of the two per batch at even odds (the recipe: 1.0; default 0 = off)' },
+  mixup: { kind: 'string', value: 'A', help: `mixup with lam ~ Beta(A, A), the batch mixed with its reverse; 0 = off (default ${D.mixup}, the recipe)` },
+  cutmix: { kind: 'string', value: 'A', help: `CutMix with lam ~ Beta(A, A); with --mixup, one of the two per batch at even odds; 0 = off (default ${D.cutmix})` },
+  randaug: { kind: 'string', value: 'N,M[,STD]', help: `RandAugment: N ops per image, magnitude M of 10, magnitude noise std STD (0 when left out); 0 or off = none (default ${formatRandAugment(D.randAugment)}, timm's rand-m9-mstd0.5-inc1)` },
+  reprob: { kind: 'string', value: 'P', help: `random erasing probability (one box of N(0, 1) noise per image); 0 = off (default ${D.reprob})` },
   augment: { kind: 'string', value: 'A', help: `${AUGMENTS.join(', ')} (default ${D.augment})` },
   'train-limit': { kind: 'string', value: 'N', help: 'use only the first N training images' },
   'test-limit': { kind: 'string', value: 'N', help: 'use only the first N test images' },
   ...LABEL_FLAGS,
-  seed: { kind: 'string', value: 'S', help: 'seed of init, order and drop path (default 0)' },
+  seed: { kind: 'string', value: 'S', help: 'seed of init, order, augmentation and drop path (default 0)' },
   out: { kind: 'string', value: 'DIR', help: 'run folder (default <run>/finetune, <run>/finetune-blocksK, runs/scratch)' },
   resume: { kind: 'boolean', help: 'continue exactly from DIR/checkpoint.safetensors if it exists (same settings required); without it DIR must be new or empty' },
   'checkpoint-every': { kind: 'string', value: 'N', help: `also checkpoint every N optimizer steps, 0 = epoch ends only (default ${FINETUNE_CHECKPOINT_EVERY})` },
@@ -60,10 +64,12 @@ const HELP = `usage: maec finetune <run dir | checkpoint.safetensors> --data SRC
 Fine-tunes a pretrained MAE encoder for classification (MAE-SPEC "Fine-tuning"): global
 average pool of the patch tokens + LayerNorm fc_norm + linear head (init std 2e-5), AdamW
 (betas 0.9/0.999, wd 0.05 on weights), layer-wise lr decay decay^(depth + 1 - layer id), drop
-path rising linearly to 0.1, label smoothing 0.1, per-step warmup then cosine. Mixup and CutMix
-are flags (off by default here; the recipe's 0.8 and 1.0 are --mixup 0.8 --cutmix 1.0);
-RandAugment and random erasing are not implemented. --blocks K tunes only the last K blocks. --scratch trains the
-same ViT from random init with the same budget (the supervised baseline).
+path rising linearly to 0.1, label smoothing 0.1, per-step warmup then cosine, and the recipe's
+augmentation by default: RandAugment 2,9,0.5 (15 ops, each applied with p = 0.5; images in
+[0, 1], geometric ops bilinear with grey 0.5 fill), random erasing 0.25 after normalisation,
+mixup 0.8 / CutMix 1.0. --mixup 0 --cutmix 0 --randaug 0 --reprob 0 is the plain fine-tune
+(and resumes runs of maec before these defaults). --blocks K tunes only the last K blocks.
+--scratch trains the same ViT from random init with the same budget (the supervised baseline).
 
 Per epoch: a progress bar (lines when not on a terminal), test top-1 (after every --eval-every
 epochs and the last) and a checkpoint in the run folder (also every --checkpoint-every steps,
@@ -89,7 +95,30 @@ examples:
   maec finetune runs/fashion --data fashion-mnist --blocks 1
   maec finetune --scratch models/fashion-mnist.ts --data fashion-mnist --epochs 10
   maec finetune runs/fashion --data fashion-mnist --labels 10% --label-seed 0
+  maec finetune runs/fashion --data fashion-mnist --mixup 0 --cutmix 0 --randaug 0 --reprob 0
 `;
+
+function formatRandAugment(r: RandAugmentConfig | undefined): string {
+  return r ? `${r.ops},${r.magnitude},${r.std}` : 'off';
+}
+
+/**
+ * `--randaug N,M[,STD]`: the settings, null for `0` or `off`, or the usage message.
+ * @example parseRandAugment('2,9,0.5') // { ops: 2, magnitude: 9, std: 0.5 }
+ */
+export function parseRandAugment(text: string): RandAugmentConfig | null | string {
+  if (text === '0' || text === 'off') return null;
+  const parts = text.split(',');
+  const expected = `--randaug must be N,M[,STD] (e.g. 2,9,0.5), 0 or off, found ${shownText(text)}`;
+  if (parts.length < 2 || parts.length > 3) return expected;
+  const ops = parseInteger(parts[0]!);
+  const magnitude = parseDecimal(parts[1]!);
+  const std = parts.length === 3 ? parseDecimal(parts[2]!) : 0;
+  if (ops === undefined || magnitude === undefined || std === undefined) return expected;
+  const config = { ops, magnitude, std };
+  const problem = randAugmentProblem(config, '--randaug');
+  return problem ? `${problem} (in ${shownText(text)})` : config;
+}
 
 const usage = (io: Io, message: string): ExitCode => usageError(io, 'finetune', message);
 
@@ -122,8 +151,9 @@ export const finetuneCommand: Command = {
       layerDecay: numberFlag(f['layer-decay'], 'layer-decay', D.layerDecay),
       dropPath: numberFlag(f['drop-path'], 'drop-path', FINETUNE_CLASSIFIER.dropPath),
       smoothing: numberFlag(f.smoothing, 'smoothing', D.smoothing),
-      mixup: numberFlag(f.mixup, 'mixup', 0),
-      cutmix: numberFlag(f.cutmix, 'cutmix', 0),
+      mixup: numberFlag(f.mixup, 'mixup', D.mixup ?? 0),
+      cutmix: numberFlag(f.cutmix, 'cutmix', D.cutmix ?? 0),
+      reprob: numberFlag(f.reprob, 'reprob', D.reprob ?? 0),
       blocks: intFlag(f.blocks, 'blocks', 0, 1),
       seed: intFlag(f.seed, 'seed', D.seed, 0),
       trainLimit: intFlag(f['train-limit'], 'train-limit', 0, 1),
@@ -137,6 +167,9 @@ export const finetuneCommand: Command = {
     if (p.warmupEpochs > p.epochs) return usage(io, `--warmup must be at most --epochs (${p.epochs}), got ${p.warmupEpochs}`);
     if (p.dropPath >= 1) return usage(io, `--drop-path must be below 1, got ${p.dropPath}`);
     if (p.smoothing >= 1) return usage(io, `--smoothing must be below 1, got ${p.smoothing}`);
+    if (p.reprob > 1) return usage(io, `--reprob must be a probability in [0, 1], got ${p.reprob}`);
+    const randAugment = f.randaug === undefined ? D.randAugment ?? null : parseRandAugment(f.randaug);
+    if (typeof randAugment === 'string') return usage(io, randAugment);
 
     const labels = chooseLabels(f.labels, f['label-seed']);
     if (typeof labels === 'string') return usage(io, labels);
@@ -193,16 +226,20 @@ export const finetuneCommand: Command = {
     if (typeof threads === 'string') return usage(io, threads);
     io.err(`${threads.threads} training thread${threads.threads === 1 ? '' : 's'} (${threads.reason})\n`);
     const config: FinetuneConfig = {
-      ...D,
+      ...FINETUNE_PLAIN,
       epochs: p.epochs,
       batchSize: p.batchSize,
       blr: p.blr,
       warmupEpochs: p.warmupEpochs,
       layerDecay: p.layerDecay,
       smoothing: p.smoothing,
-      // Recorded only when on: a run without them is one from before mixing existed.
+      // Recorded only when on: a run without them is one from before they existed, so such a
+      // checkpoint resumes with --mixup 0 --cutmix 0 --randaug 0 --reprob 0 (and is refused,
+      // naming them, without those flags).
       ...(p.mixup > 0 ? { mixup: p.mixup } : {}),
       ...(p.cutmix > 0 ? { cutmix: p.cutmix } : {}),
+      ...(randAugment ? { randAugment } : {}),
+      ...(p.reprob > 0 ? { reprob: p.reprob } : {}),
       blocks: p.blocks > 0 ? p.blocks : null,
       seed: p.seed,
       augment,

@@ -19,7 +19,7 @@ export interface CropRanges {
 export const MAE_CROP: CropRanges = Object.freeze({ scale: [0.2, 1.0] as const, ratio: [3 / 4, 4 / 3] as const });
 
 /** Python's round(): halves go to the even neighbour (torchvision computes crop sides with it). */
-function roundHalfEven(x: number): number {
+export function roundHalfEven(x: number): number {
   const r = Math.round(x);
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }

@@ -4,6 +4,8 @@
  * At most two batches of decoded images are held at once, so folders of any size stream.
  */
 import { augmentImage } from './augment.ts';
+import { eraseImage, erasingRng } from './erasing.ts';
+import { randAugment, randAugmentProblem } from './randaugment.ts';
 import { DataError } from './errors.ts';
 import { Rng } from '../rng.ts';
 import { augmentRng, epochOrder } from './order.ts';
@@ -31,6 +33,11 @@ function checkOptions(o: BatchOptions, storeChannels: number, name: string): voi
   if (o.skipBatches !== undefined && (!Number.isInteger(o.skipBatches) || o.skipBatches < 0)) {
     throw bad(`skipBatches must be a non-negative integer, found ${o.skipBatches}`);
   }
+  if (o.randAugment !== undefined) {
+    const problem = randAugmentProblem(o.randAugment, 'randAugment');
+    if (problem) throw bad(problem);
+  }
+  if (o.reprob !== undefined && !(o.reprob >= 0 && o.reprob <= 1)) throw bad(`reprob must be in [0, 1], found ${o.reprob}`);
   if (storeChannels === 3 && o.channels === 1) {
     throw new DataError(
       'DATA005',
@@ -145,7 +152,9 @@ export async function* streamBatches(store: ImageStore, split: Split, o: BatchOp
       const offset = batch.size * batch.perImage;
       const rng = augmentRng(o.seed, o.epoch, SPLIT_ID[split], index);
       augmentImage(px.data, px.channels, px.height, px.width, o.augment, ctx.allowFlip, rng, { dst: batch.images, offset, size: S });
+      if (o.randAugment) randAugment({ data: batch.images, offset, channels: px.channels, h: S, w: S }, o.randAugment, rng); // after the crop/flip draws, so those stay as they were
       finishImage(batch.images, offset, plane, px.channels, stats);
+      if (o.reprob) eraseImage(batch.images, offset, o.channels, S, S, o.reprob, erasingRng(o.seed, o.epoch, SPLIT_ID[split], index));
       batch.labels[batch.size] = store.label(index);
       batch.indices[batch.size] = index;
       batch.size++;

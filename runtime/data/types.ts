@@ -31,6 +31,16 @@ export interface ChannelStats {
   readonly std: readonly number[];
 }
 
+/** RandAugment's settings (runtime/data/randaugment.ts): e.g. timm's rand-m9-mstd0.5 is 2 ops, 9, 0.5. */
+export interface RandAugmentConfig {
+  /** Ops drawn per image (N). */
+  readonly ops: number;
+  /** Magnitude M in [0, 10]. */
+  readonly magnitude: number;
+  /** Std of the Gaussian noise added to M at each application (0: none). */
+  readonly std: number;
+}
+
 /** Options of `Dataset.batches`. */
 export interface BatchOptions {
   /** Images per batch (B). */
@@ -57,6 +67,10 @@ export interface BatchOptions {
    * runtime/data/labels.ts), shuffled and augmented as the whole split would be; not with `limit`.
    */
   readonly indices?: ArrayLike<number>;
+  /** RandAugment after `augment`, on images in [0, 1]; absent: none. */
+  readonly randAugment?: RandAugmentConfig;
+  /** Random erasing probability, after normalisation (runtime/data/erasing.ts); absent or 0: none. */
+  readonly reprob?: number;
 }
 
 /** One batch. */

@@ -132,6 +132,8 @@ export async function finetune(run: FinetuneRun): Promise<FinetuneResult> {
   );
   const program = lower(graph, run.target);
   const mix = { mixup: cfg.mixup ?? 0, cutmix: cfg.cutmix ?? 0 };
+  // Per-image draws in the data pipeline, seeded by (seed, epoch, image), so a resume replays them.
+  const augmentation = { ...(cfg.randAugment ? { randAugment: cfg.randAugment } : {}), ...(cfg.reprob ? { reprob: cfg.reprob } : {}) };
   const pool = (cfg.threads ?? 1) > 1 ? await startPool(graph, run.target, cfg.threads!, names) : undefined;
   const evaluate = () => evaluateClassifier(program, vars, dataset, 'test', run.numClasses, { batchSize: 256, ...(cfg.testLimit !== undefined ? { limit: cfg.testLimit } : {}) });
   try {
@@ -162,7 +164,7 @@ export async function finetune(run: FinetuneRun): Promise<FinetuneResult> {
       { epochs: cfg.epochs, stepsPerEpoch: steps, unitsPerStep: 1, unitsPerEpoch: steps, start, checkpointEvery: run.checkpointEvery ?? FINETUNE_CHECKPOINT_EVERY, startSaved: saved !== undefined },
       {
         batches: (epoch, skip) =>
-          dataset.batches('train', { batchSize: cfg.batchSize, imageSize: s, channels: c, seed: cfg.seed, epoch, augment: cfg.augment, dropLast: true, skipBatches: skip, ...trainImages }),
+          dataset.batches('train', { batchSize: cfg.batchSize, imageSize: s, channels: c, seed: cfg.seed, epoch, augment: cfg.augment, dropLast: true, skipBatches: skip, ...trainImages, ...augmentation }),
         step: async (batch, at) => {
           lr = learningRate(schedule, at.epochFraction);
           const mixed = mixBatch(batch.images, smoothedTargets(batch.labels, run.numClasses, cfg.smoothing), batch.size, [c, s, s], mix, rng);

@@ -8,7 +8,7 @@ import { readFinetuneCheckpoint, type AtomicWriter } from '../../runtime/checkpo
 import { openTarget } from '../../runtime/tfjs/target.ts';
 import { openDataset } from '../../runtime/data/index.ts';
 import { classifierStart } from '../../runtime/eval/classifier-params.ts';
-import { FINETUNE_DEFAULTS } from '../../runtime/eval/finetune.ts';
+import { FINETUNE_DEFAULTS, FINETUNE_PLAIN } from '../../runtime/eval/finetune.ts';
 import { finetune, type FinetuneRun } from '../../runtime/eval/finetune-run.ts';
 import { metricsLog } from '../../runtime/eval/metrics-log.ts';
 import { saveSafetensors, writeFileAtomic } from '../../runtime/io/index.ts';
@@ -19,7 +19,8 @@ const dataset = await openDataset(SYNTH);
 // Drop path 0.5 so that the draws matter; 4 steps per epoch, 2 epochs.
 const graph = buildClassifier(tinySpec, { numClasses: 4, dropPath: 0.5, headInitStd: 2e-5 });
 const start = classifierStart(graph, 3);
-const config = { ...FINETUNE_DEFAULTS, epochs: 2, batchSize: 32, blr: 2e-2, warmupEpochs: 0.5, trainLimit: 128, testLimit: 32 };
+// The plain fine-tune; the recipe's augmentation has tests of its own below.
+const config = { ...FINETUNE_PLAIN, epochs: 2, batchSize: 32, blr: 2e-2, warmupEpochs: 0.5, trainLimit: 128, testLimit: 32 };
 const quiet = { update: () => {}, line: () => {} };
 
 function options(outDir: string, extra: Partial<FinetuneRun> = {}): FinetuneRun {
@@ -67,6 +68,44 @@ test('with mixup and CutMix on, a stopped and resumed run mixes as the uninterru
   const plain = tempDir();
   await finetune(options(plain));
   assert.notDeepEqual(metrics(plain), metrics(whole), 'the mixing changed the training');
+});
+
+test('with the recipe (mixup, CutMix, RandAugment, erasing), a stopped and resumed run equals the uninterrupted one, and the per-image augmentation changes the training', async () => {
+  const { mixup, cutmix, randAugment, reprob } = FINETUNE_DEFAULTS;
+  assert.ok(mixup && cutmix && randAugment && reprob, 'the defaults are the recipe');
+  const recipe = { config: { ...config, mixup, cutmix, randAugment, reprob } };
+  const whole = tempDir();
+  const uninterrupted = await finetune(options(whole, recipe));
+  const parts = tempDir();
+  const first = await finetune(options(parts, { ...recipe, maxSteps: 3 }));
+  assert.deepEqual(first.kind === 'stopped' && first.position, { step: 3, epoch: 0, batchInEpoch: 3 });
+  const last = await finetune(options(parts, { ...recipe, resume: true }));
+  assert.ok(last.kind === 'finished' && uninterrupted.kind === 'finished');
+  assert.deepEqual(metrics(parts), metrics(whole));
+  for (const [name, want] of uninterrupted.params) assert.deepEqual(last.params.get(name), want, name);
+  assert.deepEqual(readFileSync(join(parts, 'checkpoint.safetensors')), readFileSync(join(whole, 'checkpoint.safetensors')));
+  const mixingOnly = tempDir();
+  await finetune(options(mixingOnly, { config: { ...config, mixup, cutmix } }));
+  assert.notDeepEqual(metrics(mixingOnly), metrics(whole), 'RandAugment and erasing changed the training');
+  // Each alone changes it too (erasing draws from its own stream, RandAugment from the image's).
+  const eraseOnly = tempDir();
+  await finetune(options(eraseOnly, { config: { ...config, reprob }, maxSteps: 2 }));
+  const plainShort = tempDir();
+  await finetune(options(plainShort, { maxSteps: 2 }));
+  // The optimizer moments after two steps (the files' settings differ anyway, so not their bytes).
+  const params = async (dir: string) => (await readFinetuneCheckpoint(join(dir, 'checkpoint.safetensors'))).moments;
+  assert.notDeepEqual(await params(eraseOnly), await params(plainShort), 'erasing alone changed the training');
+  const randOnly = tempDir();
+  await finetune(options(randOnly, { config: { ...config, randAugment }, maxSteps: 2 }));
+  assert.notDeepEqual(await params(randOnly), await params(plainShort), 'RandAugment alone changed the training');
+});
+
+test('a resume with other RandAugment or erasing settings is refused naming them', async () => {
+  const dir = tempDir();
+  const on = { ...config, randAugment: { ops: 2, magnitude: 9, std: 0.5 }, reprob: 0.25 };
+  await finetune(options(dir, { config: on, maxSteps: 1 }));
+  await assert.rejects(finetune(options(dir, { resume: true, config: { ...on, randAugment: { ops: 2, magnitude: 5, std: 0.5 }, reprob: 0.1 } })), /randAugment: the run has \{"ops":2,"magnitude":9,"std":0\.5\}, this command \{"ops":2,"magnitude":5,"std":0\.5\}\n.*reprob: the run has 0\.25, this command 0\.1/);
+  await assert.rejects(finetune(options(dir, { resume: true })), /randAugment: the run has .*, this command none\n.*reprob: the run has 0\.25, this command none/);
 });
 
 test('an interrupt stops after the current step with a checkpoint at that step', async () => {
