@@ -7,7 +7,7 @@ import { finetuneArgs, pretrainArgs, probeArgs, probeBlr, type StageOptions } fr
 const p = variantPaths('/s', 'mask=0.5');
 const control = variantPaths('/s', 'no-pretraining', 'control');
 /** The tiny budget: 1 pretraining epoch of batch 64, 10 probe epochs, 1 fine-tuning epoch, 1000 train and 500 test images. */
-const tiny: StageOptions = { data: 'fashion-mnist', budget: BUDGETS.tiny, seed: 0, backend: undefined };
+const tiny: StageOptions = { data: 'fashion-mnist', budget: BUDGETS.tiny, seed: 0, backend: undefined, labels: [100] };
 const budget = (fields: Partial<Budget>): Budget => ({ ...BUDGETS.tiny, ...fields });
 /** tiny with the whole train and test split. */
 const whole: StageOptions = { ...tiny, budget: budget({ limit: undefined, testLimit: undefined }) };
@@ -27,7 +27,7 @@ test('pretraining on the whole train split passes no --limit, and never a test l
 });
 
 test('the data set, seed, epochs and batch of the options reach the pretraining command', () => {
-  const o: StageOptions = { data: 'mnist', budget: budget({ epochs: 7, batch: 128, limit: 250 }), seed: 42, backend: undefined };
+  const o: StageOptions = { data: 'mnist', budget: budget({ epochs: 7, batch: 128, limit: 250 }), seed: 42, backend: undefined, labels: [100] };
   assert.deepEqual(pretrainArgs(p, o, false), ['pretrain', '/s/mask=0.5/spec.json', '--data', 'mnist', '--seed', '42', '--out', '/s/mask=0.5/run', '--epochs', '7', '--batch', '128', '--limit', '250']);
 });
 
@@ -42,7 +42,7 @@ test('a backend is passed after the seed, and only when one is given', () => {
 test('resumed pretraining names its run folder and repeats the budget\'s --limit, which pretrain checks against the recorded run', () => {
   assert.deepEqual(pretrainArgs(p, tiny, true), ['pretrain', '--resume', '--out', '/s/mask=0.5/run', '--limit', '1000']);
   // The other options were recorded by the run and do not change the resume command...
-  assert.deepEqual(pretrainArgs(p, { data: 'mnist', budget: budget({ epochs: 9 }), seed: 5, backend: undefined }, true), ['pretrain', '--resume', '--out', '/s/mask=0.5/run', '--limit', '1000']);
+  assert.deepEqual(pretrainArgs(p, { data: 'mnist', budget: budget({ epochs: 9 }), seed: 5, backend: undefined, labels: [100] }, true), ['pretrain', '--resume', '--out', '/s/mask=0.5/run', '--limit', '1000']);
   // ...and on the whole split there is no limit to repeat.
   assert.deepEqual(pretrainArgs(p, whole, true), ['pretrain', '--resume', '--out', '/s/mask=0.5/run']);
 });
