@@ -1,5 +1,6 @@
 import { BACKEND_FLAG } from '../backend-flag.ts';
 import { chooseThreads, THREADS_FLAG } from '../threads-flag.ts';
+import { chooseLabels, LABEL_FLAGS } from '../labels-flag.ts';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildClassifier, FINETUNE_CLASSIFIER } from '../../compiler/build/classifier.ts';
@@ -41,6 +42,7 @@ const FLAGS = {
   augment: { kind: 'string', value: 'A', help: `${AUGMENTS.join(', ')} (default ${D.augment})` },
   'train-limit': { kind: 'string', value: 'N', help: 'use only the first N training images' },
   'test-limit': { kind: 'string', value: 'N', help: 'use only the first N test images' },
+  ...LABEL_FLAGS,
   seed: { kind: 'string', value: 'S', help: 'seed of init, order and drop path (default 0)' },
   out: { kind: 'string', value: 'DIR', help: 'run folder (default <run>/finetune, <run>/finetune-blocksK, runs/scratch)' },
   resume: { kind: 'boolean', help: 'continue exactly from DIR/checkpoint.safetensors if it exists (same settings required); without it DIR must be new or empty' },
@@ -68,6 +70,13 @@ and epochs. At the end: per-class accuracy, result.json and confusion.png. Ctrl-
 checkpoint and exits (status 130); --resume with the same command line continues exactly, as
 an uninterrupted run would; other settings are refused.
 
+--labels P trains on a fixed, class-stratified P of the labelled training images (10%, 1%,
+0.5% or a fraction such as 0.1; after --train-limit), drawn by --label-seed, not --seed, so
+every seed and every variant trains on the same labels; the epoch order, augmentation and
+batches run over them as over the whole split. The test split is never subsetted. result.json
+and the checkpoint record labels { percent, seed, images }: --resume with other labels is
+refused.
+
 flags:
 ${describeFlags(FLAGS)}
 
@@ -78,6 +87,7 @@ examples:
   maec finetune runs/fashion --data fashion-mnist --epochs 10
   maec finetune runs/fashion --data fashion-mnist --blocks 1
   maec finetune --scratch models/fashion-mnist.ts --data fashion-mnist --epochs 10
+  maec finetune runs/fashion --data fashion-mnist --labels 10% --label-seed 0
 `;
 
 const usage = (io: Io, message: string): ExitCode => usageError(io, 'finetune', message);
@@ -125,6 +135,9 @@ export const finetuneCommand: Command = {
     if (p.warmupEpochs > p.epochs) return usage(io, `--warmup must be at most --epochs (${p.epochs}), got ${p.warmupEpochs}`);
     if (p.dropPath >= 1) return usage(io, `--drop-path must be below 1, got ${p.dropPath}`);
     if (p.smoothing >= 1) return usage(io, `--smoothing must be below 1, got ${p.smoothing}`);
+
+    const labels = chooseLabels(f.labels, f['label-seed']);
+    if (typeof labels === 'string') return usage(io, labels);
 
     const runArg = resolve(io.cwd, args.positionals[0]!);
     let spec: MaeSpec;
@@ -208,6 +221,7 @@ export const finetuneCommand: Command = {
         outDir,
         resume: f.resume === true,
         info: { mode, source, data: f.data, spec: JSON.stringify(spec), drop_path: p.dropPath },
+        ...(labels ? { labels } : {}),
         checkpointEvery: p.checkpointEvery,
         progress: progress((t) => io.err(t), process.stderr.isTTY === true),
         log: metricsLog(join(outDir, 'metrics.jsonl')),
@@ -224,7 +238,7 @@ export const finetuneCommand: Command = {
       io.err(`stopped at step ${at.step} (epoch ${at.epoch + 1}, batch ${at.batchInEpoch}) after ${result.seconds.toFixed(1)} s; checkpoint saved in ${outDir}; continue with the same command and --resume\n`);
       return interrupt.requested() ? EXIT.interrupted : EXIT.ok;
     }
-    const text = await writeResults(outDir, result.confusion, dataset.classNames, { mode, source, data: f.data, config, drop_path: p.dropPath, seconds: result.seconds });
+    const text = await writeResults(outDir, result.confusion, dataset.classNames, { mode, source, data: f.data, labels: result.labels, config: result.labels.percent < 100 ? { ...config, labels: result.labels } : config, drop_path: p.dropPath, seconds: result.seconds });
     io.err(`${mode} on ${f.data}, ${result.epochsRun} epoch(s) in ${result.seconds.toFixed(1)} s\n`);
     io.out(text);
     io.err(`wrote ${join(outDir, 'result.json')}, confusion.png and checkpoint.safetensors\n`);

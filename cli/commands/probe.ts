@@ -1,5 +1,6 @@
 import { BACKEND_FLAG } from '../backend-flag.ts';
 import { chooseThreads, THREADS_FLAG } from '../threads-flag.ts';
+import { chooseLabels, LABEL_FLAGS } from '../labels-flag.ts';
 import { buildGraph } from '../../compiler/build/mae.ts';
 import { FEATURE_BATCH } from '../../runtime/eval/probe-run.ts';
 import { join, resolve } from 'node:path';
@@ -30,6 +31,7 @@ const FLAGS = {
   warmup: { kind: 'string', value: 'E', help: `warmup epochs (default ${PROBE_DEFAULTS.warmupEpochs})` },
   'train-limit': { kind: 'string', value: 'N', help: 'use only the first N training images' },
   'test-limit': { kind: 'string', value: 'N', help: 'use only the first N test images' },
+  ...LABEL_FLAGS,
   pool: { kind: 'string', value: 'P', help: 'feature: cls (the cls token, the recipe) or mean (average of the patch tokens) (default cls)' },
   seed: { kind: 'string', value: 'S', help: 'seed of the head init and batch order (default 0)' },
   out: { kind: 'string', value: 'DIR', help: 'results folder (default: <run>/probe)' },
@@ -49,6 +51,11 @@ on them. --pool mean probes the average of the patch tokens instead of the cls t
 probe reaches without pretraining, to set a pretrained run's number against. Reports top-1 and per-class accuracy on the test split and writes result.json,
 confusion.png and metrics.jsonl to the results folder.
 
+--labels P trains the head on a fixed, class-stratified P of the labelled training images
+(10%, 1%, 0.5% or a fraction such as 0.1), drawn by --label-seed, not --seed, so every seed and
+every variant probes with the same labels; only those images' features are computed. The test
+split is never subsetted. result.json records labels { percent, seed, images }.
+
 flags:
 ${describeFlags(FLAGS)}
 
@@ -58,6 +65,7 @@ examples:
   maec probe runs/fashion --data fashion-mnist
   maec probe runs/tiny/checkpoint.safetensors --data synthetic:classes=4 --epochs 20
   maec probe --scratch models/mnist-tiny.ts --data fashion-mnist
+  maec probe runs/fashion --data fashion-mnist --labels 1% --label-seed 0
 `;
 
 const usage = (io: Io, message: string): ExitCode => usageError(io, 'probe', message);
@@ -90,6 +98,8 @@ export const probeCommand: Command = {
     for (const v of Object.values(parsed)) if (typeof v === 'string') return usage(io, v);
     const p = parsed as { [K in keyof typeof parsed]: number };
     if (p.warmupEpochs > p.epochs) return usage(io, `--warmup must be at most --epochs (${p.epochs}), got ${p.warmupEpochs}`);
+    const labels = chooseLabels(f.labels, f['label-seed']);
+    if (typeof labels === 'string') return usage(io, labels);
     const config: ProbeConfig = { epochs: p.epochs, batchSize: p.batchSize, blr: p.blr, warmupEpochs: p.warmupEpochs, seed: p.seed };
 
     const runArg = resolve(io.cwd, args.positionals[0]!);
@@ -130,6 +140,7 @@ export const probeCommand: Command = {
         threads: threads.threads,
         ...(p.trainLimit > 0 ? { trainLimit: p.trainLimit } : {}),
         ...(p.testLimit > 0 ? { testLimit: p.testLimit } : {}),
+        ...(labels ? { labels } : {}),
         outDir,
         record: { mode: f.scratch ? 'probe-scratch' : 'probe', checkpoint: pretrained.file, ...(f.scratch ? { model: runArg } : {}), data: f.data },
         progress: bar,

@@ -29,6 +29,7 @@ export function makeDataset(
     splits: Object.freeze({ train: stores.train.count, test: stores.test.count }),
     stats: info.stats,
     allowFlip: info.allowFlip,
+    labels: (split) => Int32Array.from({ length: stores[split].count }, (_, i) => stores[split].label(i)),
     batches: (split, options) => streamBatches(stores[split], split, options, ctx),
     skipped,
   } satisfies Dataset);

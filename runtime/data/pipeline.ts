@@ -84,11 +84,40 @@ function limitedOrder(count: number, n: number, order: Int32Array): Int32Array {
   return order.map((i) => subset[i]!);
 }
 
+/** The store indices a `limit` of `limit` images covers (all `count` when absent), in no particular order. */
+export function limitedIndices(count: number, limit?: number): Int32Array {
+  const n = Math.min(count, limit ?? count);
+  return limitedOrder(count, n, epochOrder(n, 0, 0, 0, false));
+}
+
+/** Checks `BatchOptions.indices`: ascending store indices, each once, none past the split. */
+function checkIndices(indices: ArrayLike<number>, count: number, o: BatchOptions, name: string, split: Split): void {
+  const bad = (what: string) => new DataError('DATA006', `batch options: ${name} ${split}: ${what}`);
+  if (o.limit !== undefined) throw bad('indices and limit cannot both be given: take the indices within the limit instead');
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k]!;
+    if (!Number.isInteger(i) || i < 0 || i >= count) throw bad(`indices[${k}] must be an image index in 0..${count - 1}, found ${i}`);
+    if (k > 0 && i <= indices[k - 1]!) throw bad(`indices must be strictly ascending, found ${indices[k - 1]} then ${i} at ${k}`);
+  }
+}
+
+/** The epoch's store indices: the shuffle runs over positions in `indices` (or the limited split). */
+function imageOrder(store: ImageStore, split: Split, o: BatchOptions, name: string): Int32Array {
+  const shuffle = o.shuffle ?? split === 'train';
+  if (o.indices !== undefined) {
+    checkIndices(o.indices, store.count, o, name, split);
+    const chosen = o.indices;
+    return epochOrder(chosen.length, o.seed, o.epoch, SPLIT_ID[split], shuffle).map((k) => chosen[k]!);
+  }
+  const n = Math.min(store.count, o.limit ?? store.count);
+  return limitedOrder(store.count, n, epochOrder(n, o.seed, o.epoch, SPLIT_ID[split], shuffle));
+}
+
 /** Streams the batches of one split of `store`. */
 export async function* streamBatches(store: ImageStore, split: Split, o: BatchOptions, ctx: PipelineContext): AsyncGenerator<Batch> {
   checkOptions(o, store.channels, ctx.name);
-  const n = Math.min(store.count, o.limit ?? store.count);
-  const order = limitedOrder(store.count, n, epochOrder(n, o.seed, o.epoch, SPLIT_ID[split], o.shuffle ?? split === 'train'));
+  const order = imageOrder(store, split, o, ctx.name);
+  const n = order.length;
   const S = o.imageSize;
   const plane = S * S;
   const stats = statsForChannels(ctx.stats, o.channels);

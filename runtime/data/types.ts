@@ -52,6 +52,11 @@ export interface BatchOptions {
   readonly limit?: number;
   /** Skip this many batches of the epoch without decoding them (resuming mid-epoch). */
   readonly skipBatches?: number;
+  /**
+   * Use only these images of the split (ascending indices, e.g. a labelled subset from
+   * runtime/data/labels.ts), shuffled and augmented as the whole split would be; not with `limit`.
+   */
+  readonly indices?: ArrayLike<number>;
 }
 
 /** One batch. */
@@ -90,6 +95,8 @@ export interface Dataset {
   readonly stats: ChannelStats;
   /** Whether a horizontal flip keeps an image's meaning (false for digits). */
   readonly allowFlip: boolean;
+  /** Class id of every image of a split, in index order (-1 where unlabelled), without decoding any image. */
+  labels(split: Split): Int32Array;
   /** Streams batches of one split. */
   batches(split: Split, options: BatchOptions): AsyncIterable<Batch>;
   /** Images skipped so far because they could not be read (folders only; otherwise empty). */

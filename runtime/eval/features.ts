@@ -17,6 +17,8 @@ export interface ExtractOptions {
   readonly batchSize: number;
   /** Use only the first `limit` images of the split. */
   readonly limit?: number;
+  /** Use only these images of the split (ascending, e.g. a labelled subset); not with `limit`. */
+  readonly indices?: ArrayLike<number>;
   /** Called after each batch with the images done so far. */
   readonly onBatch?: (done: number, total: number) => void;
   /** Threads that run the encoder on shards of each batch (started for `encoder`, params published). */
@@ -36,12 +38,12 @@ export const POOLINGS: readonly Pooling[] = Object.freeze(['cls', 'mean']);
  */
 export async function extractFeatures(dataset: Dataset, split: Split, encoder: Graph, target: Target, params: ReadonlyMap<string, tf.Tensor>, pooling: Pooling, options: ExtractOptions): Promise<FeatureSet> {
   const { imageSize: s, channels: c, encoderWidth: dim } = encoder.meta;
-  const total = Math.min(dataset.splits[split], options.limit ?? Infinity);
+  const total = options.indices?.length ?? Math.min(dataset.splits[split], options.limit ?? Infinity);
   const features = new Float32Array(total * dim);
   const labels = new Int32Array(total);
   const program = lower(encoder, target);
   let done = 0;
-  const stream = dataset.batches(split, { batchSize: options.batchSize, imageSize: s, channels: c, seed: 0, epoch: 0, augment: 'none', dropLast: false, shuffle: false, ...(options.limit !== undefined ? { limit: options.limit } : {}) });
+  const stream = dataset.batches(split, { batchSize: options.batchSize, imageSize: s, channels: c, seed: 0, epoch: 0, augment: 'none', dropLast: false, shuffle: false, ...(options.limit !== undefined ? { limit: options.limit } : {}), ...(options.indices !== undefined ? { indices: options.indices } : {}) });
   for await (const batch of fetchAhead(stream)) {
     const shape = [batch.size, c, s, s];
     const sharded = options.pool ? (await options.pool.run({ imgs: { data: batch.images, shape } }, ['latent']))['latent']! : undefined;

@@ -11,8 +11,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Graph } from '../../compiler/ir/types.ts';
 import { checkedParams, readFinetuneCheckpoint, saveFinetuneCheckpoint, type AtomicWriter, type LoadedFinetuneCheckpoint, type Position } from '../checkpoint/index.ts';
-import type { Batch, Dataset } from '../data/index.ts';
-import { mixSeed } from '../data/index.ts';
+import type { Batch, Dataset, LabelChoice, LabelRecord } from '../data/index.ts';
+import { describeLabels, labelledTrainImages, mixSeed } from '../data/index.ts';
 import { Rng } from '../rng.ts';
 import { startPool, type GradientPool } from '../parallel/pool.ts';
 import { lower, type ParamTensors, type Program } from '../tfjs/program.ts';
@@ -55,6 +55,11 @@ export interface FinetuneRun {
    * checkpoint with `config`, and a resume given other values is refused.
    */
   readonly info: Readonly<Record<string, string | number>>;
+  /**
+   * Train on this stratified fraction of the training labels (runtime/data/labels.ts); absent or
+   * 100%: all. A fraction below 100% is recorded in the checkpoint's settings with its size.
+   */
+  readonly labels?: LabelChoice;
   /** Checkpoint every this many optimizer steps as well as at epoch ends (0: epoch ends only). */
   readonly checkpointEvery?: number;
   readonly progress: Progress;
@@ -77,6 +82,8 @@ export type FinetuneResult =
       readonly epochsRun: number;
       /** Final parameter values. */
       readonly params: Map<string, Float32Array>;
+      /** The labelled images it trained on. */
+      readonly labels: LabelRecord;
     }
   | { readonly kind: 'stopped'; readonly position: Position; readonly seconds: number };
 
@@ -95,13 +102,19 @@ export async function finetune(run: FinetuneRun): Promise<FinetuneResult> {
   const t0 = now();
   const depth = graph.meta.encoderDepth;
   const ckptPath = join(run.outDir, 'checkpoint.safetensors');
-  const settings = { ...run.info, ...cfg };
+  // 100% is the whole split, trained on as without --labels (the same order, the same settings).
+  const subset = run.labels !== undefined && run.labels.percent < 100 ? labelledTrainImages(dataset, run.labels, cfg.trainLimit) : undefined;
+  const labelPool = subset?.pool ?? Math.min(dataset.splits.train, cfg.trainLimit ?? Infinity);
+  const labels: LabelRecord = { percent: run.labels?.percent ?? 100, seed: run.labels?.seed ?? 0, images: subset?.indices.length ?? labelPool };
+  const trainImages = subset ? { indices: subset.indices } : cfg.trainLimit !== undefined ? { limit: cfg.trainLimit } : {};
+  const settings = { ...run.info, ...cfg, ...(subset ? { labels } : {}) };
   const saved = run.resume ? await resumable(ckptPath, settings) : undefined;
   const values = saved ? checkedParams(saved, graph.params, run.start) : run.start;
   const { imageSize: s, channels: c } = graph.meta;
-  const trainSize = Math.min(dataset.splits.train, cfg.trainLimit ?? Infinity);
+  const trainSize = labels.images;
   const steps = Math.floor(trainSize / cfg.batchSize);
-  if (steps < 1) throw new Error(`the train split has ${trainSize} images, fewer than one batch of ${cfg.batchSize}`);
+  if (steps < 1) throw new Error(`the train split has ${trainSize} ${subset ? `labelled images (--labels ${labels.percent}%)` : 'images'}, fewer than one batch of ${cfg.batchSize}`);
+  if (run.labels) run.progress.line(describeLabels(labels, labelPool));
   const schedule = { lr: scaledLr(cfg.blr, cfg.batchSize), minLr: cfg.minLr, warmupEpochs: cfg.warmupEpochs, epochs: cfg.epochs };
   const tuned = graph.params.filter((p) => p.trainable && isTuned(p.layer, depth, cfg.blocks));
   const names = tuned.map((p) => p.name);
@@ -144,7 +157,7 @@ export async function finetune(run: FinetuneRun): Promise<FinetuneResult> {
       { epochs: cfg.epochs, stepsPerEpoch: steps, unitsPerStep: 1, unitsPerEpoch: steps, start, checkpointEvery: run.checkpointEvery ?? FINETUNE_CHECKPOINT_EVERY, startSaved: saved !== undefined },
       {
         batches: (epoch, skip) =>
-          dataset.batches('train', { batchSize: cfg.batchSize, imageSize: s, channels: c, seed: cfg.seed, epoch, augment: cfg.augment, dropLast: true, skipBatches: skip, ...(cfg.trainLimit !== undefined ? { limit: cfg.trainLimit } : {}) }),
+          dataset.batches('train', { batchSize: cfg.batchSize, imageSize: s, channels: c, seed: cfg.seed, epoch, augment: cfg.augment, dropLast: true, skipBatches: skip, ...trainImages }),
         step: async (batch, at) => {
           lr = learningRate(schedule, at.epochFraction);
           const mixed = mixBatch(batch.images, smoothedTargets(batch.labels, run.numClasses, cfg.smoothing), batch.size, [c, s, s], mix, rng);
@@ -181,7 +194,7 @@ export async function finetune(run: FinetuneRun): Promise<FinetuneResult> {
     if (result.kind === 'stopped') return { kind: 'stopped', position: result.position, seconds: now() - t0 };
     confusion ??= await evaluate();
     const params = await readAll(vars);
-    return { kind: 'finished', confusion, seconds: now() - t0, epochsRun: cfg.epochs - start.epoch, params };
+    return { kind: 'finished', confusion, seconds: now() - t0, epochsRun: cfg.epochs - start.epoch, params, labels };
   } finally {
     await pool?.close();
     opt.dispose();

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { buildGraph } from '../../compiler/build/mae.ts';
 import type { MaeSpec } from '../../dsl/index.ts';
-import { checkCompatibility, type Dataset } from '../data/index.ts';
+import { checkCompatibility, describeLabels, labelledTrainImages, type Dataset, type LabelChoice, type LabelRecord } from '../data/index.ts';
 import { initialValue } from '../init.ts';
 import { Rng } from '../rng.ts';
 import { startPool } from '../parallel/pool.ts';
@@ -32,6 +32,8 @@ export interface ProbeRun {
   readonly config: ProbeConfig;
   readonly trainLimit?: number;
   readonly testLimit?: number;
+  /** Train the head on this stratified fraction of the training labels (runtime/data/labels.ts); absent: all. */
+  readonly labels?: LabelChoice;
   readonly outDir: string;
   /** Written into result.json beside the figures (mode, checkpoint, data, ...). */
   readonly record: Readonly<Record<string, unknown>>;
@@ -49,6 +51,8 @@ export interface ProbeResult {
   readonly text: string;
   readonly trainImages: number;
   readonly testImages: number;
+  /** The labelled images the head trained on. */
+  readonly labels: LabelRecord;
   readonly seconds: number;
 }
 
@@ -60,13 +64,19 @@ export async function probe(run: ProbeRun): Promise<ProbeResult> {
   const encoder = buildGraph(run.spec, 'encoder');
   const incompatible = checkCompatibility(dataset, encoder.meta);
   if (incompatible) throw incompatible;
+  const limit = (n: number | undefined) => (n !== undefined ? { limit: n } : {});
+  // 100% is the whole split, read as without --labels (the same features in the same order).
+  const subset = run.labels !== undefined && run.labels.percent < 100 ? labelledTrainImages(dataset, run.labels, run.trainLimit) : undefined;
+  const trainImages = subset ? { indices: subset.indices } : limit(run.trainLimit);
+  const labelPool = subset?.pool ?? Math.min(dataset.splits.train, run.trainLimit ?? Infinity);
+  const labels: LabelRecord = { percent: run.labels?.percent ?? 100, seed: run.labels?.seed ?? 0, images: subset?.indices.length ?? labelPool };
+  if (run.labels) run.progress.line(describeLabels(labels, labelPool));
   mkdirSync(run.outDir, { recursive: true });
   // Parameters missing from the checkpoint (the fixed position tables), or all of them with --scratch.
   const rng = Rng.fromSeed(run.initSeed);
   const params = new Map(encoder.params.map((q) => [q.name, tf.tensor(run.weights.get(q.name) ?? initialValue(q, rng), [...q.shape])]));
   const log = metricsLog(join(run.outDir, 'metrics.jsonl'));
   const t0 = performance.now();
-  const limit = (n: number | undefined) => (n !== undefined ? { limit: n } : {});
   const bar = run.progress;
   let train;
   let test;
@@ -75,7 +85,7 @@ export async function probe(run: ProbeRun): Promise<ProbeResult> {
   try {
     await pool?.publish(params);
     const shared = pool ? { pool } : {};
-    train = await extractFeatures(dataset, 'train', encoder, run.target, params, run.pooling, { batchSize: FEATURE_BATCH, ...limit(run.trainLimit), ...shared, onBatch: (d, t) => bar.update(d, t, 'train features') });
+    train = await extractFeatures(dataset, 'train', encoder, run.target, params, run.pooling, { batchSize: FEATURE_BATCH, ...trainImages, ...shared, onBatch: (d, t) => bar.update(d, t, 'train features') });
     test = await extractFeatures(dataset, 'test', encoder, run.target, params, run.pooling, { batchSize: FEATURE_BATCH, ...limit(run.testLimit), ...shared, onBatch: (d, t) => bar.update(d, t, 'test features') });
   } finally {
     await pool?.close();
@@ -89,6 +99,6 @@ export async function probe(run: ProbeRun): Promise<ProbeResult> {
   });
   const confusion = confusionOf(test.labels, await probePredict(head, test), numClasses);
   const seconds = (performance.now() - t0) / 1000;
-  const text = await writeResults(run.outDir, confusion, dataset.classNames, { ...run.record, pooling: run.pooling, config, seconds, feature_seconds: featureSeconds });
-  return { confusion, text, trainImages: train.labels.length, testImages: test.labels.length, seconds };
+  const text = await writeResults(run.outDir, confusion, dataset.classNames, { ...run.record, pooling: run.pooling, labels, config: subset ? { ...config, labels } : config, seconds, feature_seconds: featureSeconds });
+  return { confusion, text, trainImages: train.labels.length, testImages: test.labels.length, labels, seconds };
 }
