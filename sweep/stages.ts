@@ -92,5 +92,18 @@ export function probeArgs(p: VariantPaths, o: StageOptions, scratch = false, lab
 export function finetuneArgs(p: VariantPaths, o: StageOptions, scratch = false, labels = 100): string[] {
   const epochs = finetuneEpochs(o.budget.finetuneEpochs, labels);
   const out = p.evalDir(evalStage('finetune', labels));
-  return ['finetune', ...source(p, scratch), ...common(o), '--out', out, '--epochs', String(epochs), '--warmup', warmup(epochs), '--batch', '64', '--resume', ...evalLimits(o.budget), ...labelsFlag(labels)];
+  const batch = labels === 100 ? FINETUNE_BATCH : scarceBatch(((o.budget.limit ?? DEFAULT_TRAIN) * labels) / 100);
+  return ['finetune', ...source(p, scratch), ...common(o), '--out', out, '--epochs', String(epochs), '--warmup', warmup(epochs), '--batch', String(batch), '--resume', ...evalLimits(o.budget), ...labelsFlag(labels)];
+}
+
+const FINETUNE_BATCH = 64;
+
+/**
+ * Fine-tuning's batch on a label subset of about `images` images: 64, or half the subset
+ * when that is smaller, so that an epoch has two steps at least and the subset's per-class
+ * rounding never leaves fewer images than one batch (finetune refuses that).
+ * Example: 1% of 5000 images (50) fine-tunes at batch 25; 10% of 60,000 at 64.
+ */
+export function scarceBatch(images: number): number {
+  return Math.max(1, Math.min(FINETUNE_BATCH, Math.floor(images / 2)));
 }
