@@ -58,8 +58,8 @@ its probe/ and finetune/ results, a log per stage, result.json when finished, er
 stage failed), results.csv and results.md (a row per variant and label protocol: its axes,
 linear-probe and fine-tune top-1, pretraining's last held-out loss beside the trivial
 predictor's, pretraining wall-clock, GFLOPs per image, speedup over the symmetric baseline;
-then the control's rows), runs.csv (a row per variant and seed) and PNG plots: accuracy vs mask ratio when the sweep varies
-it, bars for other axes, the control drawn in each.
+then the control's rows), runs.csv (a row per variant and seed) and PNG plots: accuracy
+vs mask ratio when the sweep varies it, bars for other axes, the control drawn in each.
 
 Seeds (--seeds N): every variant and every control runs N times, with seeds S, S+1, ...,
 S+N-1 (S = --seed): a variant's pretraining, probe and fine-tuning all take the run's seed,
@@ -72,7 +72,8 @@ Label protocols (--labels 100,10,1): pretraining is shared; the probe and fine-t
 again for each protocol p, on all labels (p = 100: run/probe, run/finetune) or with
 '--labels p%' (run/probe-labels<p>, run/finetune-labels<p>; a control's in its folder).
 Fine-tuning on p% runs min(fine-tune epochs * 100 / p, 50) epochs (about the same number of
-steps as on all labels, capped); the probe keeps its epochs, its blr scaled to the subset.
+steps as on all labels, capped) at batch 64, or half the subset when that is smaller; the
+probe keeps its epochs, its blr scaled to the subset.
 
 Re-running the same command continues: finished variants are skipped, an interrupted
 pretraining resumes from its checkpoint, failed variants are tried again. A failed variant is
