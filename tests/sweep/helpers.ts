@@ -91,3 +91,19 @@ export function controlRow(acc: readonly [probe: number, finetune: number], name
     runs: [{ seed: 0, folder: 'no-pretraining', status: 'done', result: { ...result(name, acc), pretrainSeconds: 0 } }],
   };
 }
+
+/** One CSV line's fields, RFC 4180 quoting undone (the sweep's files hold no newlines in fields). */
+export function csvCells(line: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quoted && c === '"' && line[i + 1] === '"') (cell += '"'), i++;
+    else if (c === '"') quoted = !quoted;
+    else if (c === ',' && !quoted) cells.push(cell), (cell = '');
+    else cell += c;
+  }
+  cells.push(cell);
+  return cells;
+}

@@ -10,7 +10,7 @@ import { Queue } from 'bullmq';
 import { QUEUE_NAME } from '../../sweep/queue.ts';
 import { sweepCommand } from '../../cli/commands/sweep.ts';
 import { bufferIo } from '../../cli/io.ts';
-import { ROOT, runCli, tempDir, TINY_DATA } from './helpers.ts';
+import { csvCells, ROOT, runCli, tempDir, TINY_DATA } from './helpers.ts';
 import { redisMissing, startRedis, startWorker, type RedisServer, type WorkerProcess } from './redis.ts';
 
 const TINY = ['--data', TINY_DATA, '--epochs', '1', '--probe-epochs', '1', '--finetune-epochs', '1', '--limit', '64', '--test-limit', '32'];
@@ -43,7 +43,7 @@ function invocations(log: string): string[] {
 
 /** results.csv (or runs.csv) without the wall-clock columns, which no two runs share. */
 function csvWithoutTimes(path: string): string[][] {
-  const lines = readFileSync(path, 'utf8').trimEnd().split('\n').map((l) => l.split(','));
+  const lines = readFileSync(path, 'utf8').trimEnd().split('\n').map(csvCells);
   const times = lines[0]!.flatMap((h, i) => (/seconds/.test(h) ? [i] : []));
   assert.ok(times.length > 0);
   return lines.map((cells) => cells.filter((_, i) => !times.includes(i)));

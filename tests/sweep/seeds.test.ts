@@ -6,18 +6,17 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sweepCommand, parseLabels } from '../../cli/commands/sweep.ts';
 import { bufferIo } from '../../cli/io.ts';
-import { ROOT, runCli, tempDir, TINY_DATA } from './helpers.ts';
+import { csvCells, ROOT, runCli, tempDir, TINY_DATA } from './helpers.ts';
 
 const FIXTURE = join(ROOT, 'tests/sweep/fixtures/one-variant.ts');
 /** 64 training images: 50% of them is 32, and fine-tuning on them runs at batch 16. */
 const TINY = ['--data', TINY_DATA, '--epochs', '1', '--probe-epochs', '1', '--finetune-epochs', '1', '--limit', '64', '--test-limit', '32', '--workers', '2'];
 
-/** A CSV file (no quoted commas except in folder names, which these tests do not read by position) as header-keyed records. */
+/** A CSV file as header-keyed records. */
 function records(path: string): Record<string, string>[] {
   const [header, ...lines] = readFileSync(path, 'utf8').trimEnd().split('\n');
-  const split = (l: string) => l.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.slice(0, -1).map((c) => c.replace(/,$/, '').replace(/^"|"$/g, '').replace(/""/g, '"'));
-  const keys = split(header!);
-  return lines.map((l) => Object.fromEntries(split(l).map((c, i) => [keys[i]!, c])));
+  const keys = csvCells(header!);
+  return lines.map((l) => Object.fromEntries(csvCells(l).map((c, i) => [keys[i]!, c])));
 }
 
 const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
