@@ -2,9 +2,11 @@
  * What a sweep on several machines shares with its workers through Redis: the queue's name,
  * the Redis address, the jobs' ids and data, and the flow of an entry's stages.
  *
- * Every stage of an entry is one BullMQ job; an entry's stages form a flow, a chain in which a
- * job waits for its child: finetune <- probe <- pretrain (a control: finetune <- probe). The job
- * ids are made from the sweep folder and the entry, so the same sweep enqueues the same ids
+ * Every stage of a run (an entry with one seed) is one BullMQ job; a run's stages form a flow,
+ * a chain in which a job waits for its child: finetune <- probe <- pretrain (a control:
+ * finetune <- probe), and with label protocols each protocol's probe and fine-tuning after
+ * the one before (finetune-labels10 <- probe-labels10 <- finetune <- probe <- pretrain). The job
+ * ids are made from the sweep folder and the run's folder, so the same sweep enqueues the same ids
  * again and BullMQ keeps one job per stage. A job's data holds everything a worker needs: the
  * sweep folder (an absolute path every worker reaches), the entry with its spec, the stage and
  * the budget; the worker runs the same `maec` command a local sweep runs (sweep/run-variant.ts).
@@ -19,7 +21,7 @@ import type { SweepEntry } from './variant.ts';
 /** The BullMQ queue every sweep enqueues into and every worker takes jobs from. */
 export const QUEUE_NAME = 'maec-stages';
 /** The version of StageJobData; a worker refuses a job of another. */
-export const JOB_FORMAT = 1;
+export const JOB_FORMAT = 2;
 
 /** One stage job's data. */
 export interface StageJobData {
@@ -28,8 +30,10 @@ export interface StageJobData {
   readonly sweepDir: string;
   /** The folder the sweep ran in: relative --data paths resolve from it. */
   readonly cwd: string;
+  /** The run's entry, its folder the seed's (sweep/variant.ts sweepRuns). */
   readonly entry: SweepEntry;
   readonly stage: Stage;
+  /** The run's options: its seed and the sweep's label protocols. */
   readonly options: StageOptions;
   /** The entry's last stage: the job that writes result.json. */
   readonly last: boolean;
@@ -114,9 +118,9 @@ export function stageJobId(sweepDir: string, entry: SweepEntry, stage: Stage): s
   return `s${hash(sweepDir)}.${entry.dir.replace(/[^A-Za-z0-9._=-]/g, '_')}-${hash(entry.dir)}.${stage}`;
 }
 
-/** The ids of an entry's stage jobs, first stage first. */
-export function entryJobIds(sweepDir: string, entry: SweepEntry): string[] {
-  return stagesOf(entry).map((s) => stageJobId(sweepDir, entry, s));
+/** The ids of a run's stage jobs, first stage first. */
+export function entryJobIds(sweepDir: string, entry: SweepEntry, labels: readonly number[]): string[] {
+  return stagesOf(entry, labels).map((s) => stageJobId(sweepDir, entry, s));
 }
 
 export interface Retry {
@@ -127,17 +131,17 @@ export interface Retry {
 }
 
 /**
- * An entry's stages as one BullMQ flow: the last stage is the root, each job's child is the
+ * A run's stages as one BullMQ flow (its jobs named `<label>: <stage>`): the last stage is the root, each job's child is the
  * stage before it, so a stage starts only when the one before it completed. A stage that fails
  * for good fails its parent too (failParentOnFailure), so the root tells the entry's fate.
  */
-export function entryFlow(sweepDir: string, cwd: string, entry: SweepEntry, options: StageOptions, retry: Retry): FlowJob {
-  const stages = stagesOf(entry);
+export function entryFlow(sweepDir: string, cwd: string, entry: SweepEntry, options: StageOptions, retry: Retry, label: string = entry.name): FlowJob {
+  const stages = stagesOf(entry, options.labels);
   let flow: FlowJob | undefined;
   stages.forEach((stage, i) => {
     const data: StageJobData = { format: JOB_FORMAT, sweepDir, cwd, entry, stage, options, last: i === stages.length - 1 };
     flow = {
-      name: `${entry.name}: ${stage}`,
+      name: `${label}: ${stage}`,
       queueName: QUEUE_NAME,
       data,
       opts: {

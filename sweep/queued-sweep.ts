@@ -1,9 +1,10 @@
 /**
- * A sweep scheduled on a BullMQ queue instead of local child processes: every entry's stages
- * are enqueued as a flow (sweep/queue.ts), workers on any machine run them (sweep/worker.ts),
- * and this follows their progress and writes the same results files a local sweep writes.
+ * A sweep scheduled on a BullMQ queue instead of local child processes: every run's stages
+ * (an entry with one seed) are enqueued as a flow (sweep/queue.ts), workers on any machine run
+ * them (sweep/worker.ts), and this follows their progress and writes the same results files a
+ * local sweep writes.
  *
- * Re-running the same sweep continues it: entries with result.json are skipped; an entry whose
+ * Re-running the same sweep continues it: runs with result.json are skipped; a run whose
  * jobs are still in the queue (waiting, running, delayed) is followed, not enqueued again; one
  * whose flow failed (or completed without its files) is removed and enqueued afresh, and its
  * stages skip whatever already finished. Ctrl-C stops enqueueing and following: what is in the
@@ -17,10 +18,10 @@ import { variantPaths, type VariantPaths } from './layout.ts';
 import type { SweepView } from './progress.ts';
 import { connectionOf, entryFlow, entryJobIds, QUEUE_NAME, type RedisAddress, type Retry, type StageJobData, type StageJobResult, type StageProgress } from './queue.ts';
 import { prepareEntry, readFinished, stagesOf, type VariantResult } from './run-variant.ts';
-import { writeResults, type ResultsContext, type SweepSummary } from './sweep.ts';
+import { accuracies, rowsOf, writeResults, type ResultsContext, type SweepSummary } from './sweep.ts';
 import type { StageOptions } from './stages.ts';
-import type { Row } from './table.ts';
-import type { SweepEntry } from './variant.ts';
+import type { RunStatus } from './table.ts';
+import { sweepRuns, type SweepEntry } from './variant.ts';
 
 export interface QueuedSweepOptions extends ResultsContext {
   readonly redis: RedisAddress;
@@ -101,19 +102,19 @@ async function connect(redis: RedisAddress): Promise<Connection> {
 type Fate = { readonly kind: 'pending'; readonly running?: string } | { readonly kind: 'done'; readonly result: VariantResult; readonly seconds: number } | { readonly kind: 'failed'; readonly message: string };
 
 /** Where an entry's flow stands, from its jobs' states. */
-async function fateOf(queue: Queue<StageJobData, StageJobResult>, ids: readonly string[], entry: SweepEntry, paths: VariantPaths): Promise<Fate> {
+async function fateOf(queue: Queue<StageJobData, StageJobResult>, ids: readonly string[], entry: SweepEntry, paths: VariantPaths, labels: readonly number[]): Promise<Fate> {
   const jobs = await Promise.all(ids.map((id) => queue.getJob(id)));
   const last = jobs.at(-1);
   if (!last) return { kind: 'failed', message: 'its jobs are gone from the queue (removed by hand?); a re-run enqueues them again' };
   const states = await Promise.all(jobs.map((j) => (j ? j.getState() : Promise.resolve('unknown'))));
   if (states.at(-1) === 'completed') {
-    const result = readFinished(paths);
+    const result = readFinished(paths, labels);
     if (!result) return { kind: 'failed', message: `its last stage completed but ${paths.result} is missing or unreadable` };
     const started = Math.min(...jobs.map((j) => j?.processedOn ?? Infinity));
     const seconds = Number.isFinite(started) && last.finishedOn ? (last.finishedOn - started) / 1000 : 0;
     return { kind: 'done', result, seconds };
   }
-  const stages = stagesOf(entry);
+  const stages = stagesOf(entry, labels);
   const failedAt = states.findIndex((s) => s === 'failed');
   if (failedAt >= 0) {
     const job = jobs[failedAt]!;
@@ -138,7 +139,7 @@ async function removeJobs(queue: Queue<StageJobData, StageJobResult>, ids: reado
 }
 
 function sameOptions(a: StageOptions, b: StageOptions): boolean {
-  const plain = (o: StageOptions) => JSON.stringify({ data: o.data, budget: o.budget, seed: o.seed, backend: o.backend ?? null });
+  const plain = (o: StageOptions) => JSON.stringify({ data: o.data, budget: o.budget, seed: o.seed, backend: o.backend ?? null, labels: o.labels ?? [100] });
   return plain(a) === plain(b);
 }
 
@@ -160,26 +161,30 @@ export async function runQueuedSweep(o: QueuedSweepOptions): Promise<SweepSummar
 async function followSweep(o: QueuedSweepOptions, queue: Queue<StageJobData, StageJobResult>, flows: FlowProducer): Promise<SweepSummary> {
   const shown = (path: string) => relative(o.cwd, path) || '.';
   const stopped = () => o.signal?.aborted === true;
+  const labels = o.stages.labels;
+  const runs = sweepRuns(o.entries, o.seeds, o.stages.seed);
+  const options = runs.map((r): StageOptions => ({ ...o.stages, seed: r.seed }));
   const fates = new Map<number, Fate>();
-  const paths = o.entries.map((e) => variantPaths(o.dir, e.dir, e.kind));
-  const ids = o.entries.map((e) => entryJobIds(o.dir, e));
+  const paths = runs.map((r) => variantPaths(o.dir, r.job.dir, r.job.kind));
+  const ids = runs.map((r) => entryJobIds(o.dir, r.job, labels));
   let skipped = 0;
   let enqueued = 0;
   let continued = 0;
+  const count = (n: number) => `${n} ${o.seeds > 1 ? `run${n === 1 ? '' : 's'}` : `entr${n === 1 ? 'y' : 'ies'}`}`;
 
-  for (const [i, entry] of o.entries.entries()) {
+  for (const [i, run] of runs.entries()) {
     if (stopped()) break;
     const p = paths[i]!;
-    const finished = readFinished(p);
+    const finished = readFinished(p, labels);
     if (finished) {
       skipped++;
       fates.set(i, { kind: 'done', result: finished, seconds: 0 });
-      o.view.note(`skipped ${entry.name}: already finished (${shown(p.result)})`);
+      o.view.note(`skipped ${run.label}: already finished (${shown(p.result)})`);
       continue;
     }
     const root = await queue.getJob(ids[i]!.at(-1)!);
-    if (root && !sameOptions(root.data.options, o.stages)) {
-      throw new Error(`queue ${QUEUE_NAME} at ${o.redis.shown} holds ${entry.name}'s jobs of a sweep into ${shown(o.dir)} with other settings (${JSON.stringify(root.data.options.budget)}, seed ${root.data.options.seed}); use the same flags, or another --out`);
+    if (root && !sameOptions(root.data.options, options[i]!)) {
+      throw new Error(`queue ${QUEUE_NAME} at ${o.redis.shown} holds ${run.label}'s jobs of a sweep into ${shown(o.dir)} with other settings (${JSON.stringify(root.data.options.budget)}, seed ${root.data.options.seed}); use the same flags, or another --out`);
     }
     const state = root ? await root.getState() : 'unknown';
     if (PENDING.has(state)) {
@@ -190,52 +195,53 @@ async function followSweep(o: QueuedSweepOptions, queue: Queue<StageJobData, Sta
     // Failed, completed without its files, or absent: enqueue afresh (finished stages are skipped by the workers).
     await removeJobs(queue, ids[i]!);
     rmSync(p.errorLog, { force: true });
-    await prepareEntry(entry, p);
-    await flows.add(entryFlow(o.dir, o.cwd, entry, o.stages, o.retry));
+    await prepareEntry(run.job, p);
+    await flows.add(entryFlow(o.dir, o.cwd, run.job, options[i]!, o.retry, run.label));
     enqueued++;
     fates.set(i, { kind: 'pending' });
   }
-  if (!stopped() && enqueued + continued > 0) o.view.note(`queue ${QUEUE_NAME} at ${o.redis.shown}: ${enqueued} entr${enqueued === 1 ? 'y' : 'ies'} enqueued, ${continued} already queued, ${skipped} finished; waiting for workers (maec worker --queue ${o.redis.shown})`);
+  if (!stopped() && enqueued + continued > 0) o.view.note(`queue ${QUEUE_NAME} at ${o.redis.shown}: ${count(enqueued)} enqueued, ${continued} already queued, ${skipped} finished; waiting for workers (maec worker --queue ${o.redis.shown})`);
 
   const running = new Map<string, string>();
   const durations: number[] = [];
   let done = skipped;
   let failed = 0;
-  const show = () => o.view.show({ total: o.entries.length, done, failed, running, durations, workers: Math.max(1, running.size) });
+  const show = () => o.view.show({ total: runs.length, done, failed, running, durations, workers: Math.max(1, running.size) });
   show();
   while (!stopped() && [...fates.values()].some((f) => f.kind === 'pending')) {
     for (const [i, fate] of fates) {
       if (fate.kind !== 'pending') continue;
-      const entry = o.entries[i]!;
-      const now = await fateOf(queue, ids[i]!, entry, paths[i]!);
+      const run = runs[i]!;
+      const now = await fateOf(queue, ids[i]!, run.job, paths[i]!, labels);
       fates.set(i, now);
       if (now.kind === 'pending') {
-        if (now.running) running.set(entry.name, now.running);
-        else running.delete(entry.name);
+        if (now.running) running.set(run.label, now.running);
+        else running.delete(run.label);
         continue;
       }
-      running.delete(entry.name);
+      running.delete(run.label);
       if (now.kind === 'done') {
         done++;
         durations.push(now.seconds);
-        o.view.note(`finished ${entry.name} in ${now.seconds.toFixed(0)}s: linear probe ${(100 * now.result.probeTop1).toFixed(1)}%, fine-tune ${(100 * now.result.finetuneTop1).toFixed(1)}%`);
+        o.view.note(`finished ${run.label} in ${now.seconds.toFixed(0)}s: ${accuracies(now.result)}`);
       } else {
         failed++;
-        o.view.note(`FAILED ${entry.name}: ${now.message}; see ${shown(paths[i]!.errorLog)}`);
+        o.view.note(`FAILED ${run.label}: ${now.message}; see ${shown(paths[i]!.errorLog)}`);
       }
     }
     show();
     await sleep(o.pollMs ?? 500, o.signal);
   }
 
-  const rows: Row[] = o.entries.map((entry, i) => {
+  const statuses = runs.map((_, i): { status: RunStatus; result: VariantResult | undefined } => {
     const fate = fates.get(i);
-    if (fate?.kind === 'done') return { entry, status: 'done', result: fate.result };
-    if (fate?.kind === 'failed') return { entry, status: 'failed', result: undefined };
-    return { entry, status: 'not run', result: undefined };
+    if (fate?.kind === 'done') return { status: 'done', result: fate.result };
+    if (fate?.kind === 'failed') return { status: 'failed', result: undefined };
+    return { status: 'not run', result: undefined };
   });
-  const interrupted = rows.filter((r) => r.status === 'not run').length;
-  if (interrupted > 0) o.view.note(`${interrupted} entr${interrupted === 1 ? 'y' : 'ies'} not finished: ${enqueued + continued > 0 ? 'their jobs stay in the queue and the workers go on with them; ' : ''}re-run the same command to follow them`);
+  const interrupted = statuses.filter((r) => r.status === 'not run').length;
+  if (interrupted > 0) o.view.note(`${count(interrupted)} not finished: ${enqueued + continued > 0 ? 'their jobs stay in the queue and the workers go on with them; ' : ''}re-run the same command to follow them`);
+  const rows = rowsOf(o.entries, runs, statuses);
   const plots = await writeResults(o, rows);
-  return { rows, failed: rows.filter((r) => r.status === 'failed').length, interrupted, skipped, plots };
+  return { rows, runs: runs.length, failed: statuses.filter((r) => r.status === 'failed').length, interrupted, skipped, plots };
 }

@@ -3,13 +3,29 @@
  * argument lists for `maec`. Pure: paths come in, argv comes out.
  */
 import type { Budget } from './budget.ts';
-import type { VariantPaths } from './layout.ts';
+import { evalStage, type VariantPaths } from './layout.ts';
 
 export interface StageOptions {
   readonly data: string;
   readonly budget: Budget;
+  /** This run's seed: pretraining, probe and fine-tuning all take it. */
   readonly seed: number;
   readonly backend: string | undefined;
+  /** The label protocols, percentages of the training images with labels, in the order the stages run; [100] is all labels. */
+  readonly labels: readonly number[];
+}
+
+/** The most epochs a label-scarce fine-tuning runs. */
+export const MAX_SCARCE_FINETUNE_EPOCHS = 50;
+
+/**
+ * Fine-tuning epochs on `labels`% of the images: the budget's epochs times 100 / p, so that it
+ * takes about as many optimizer steps as on all labels, rounded, at least 1 and at most
+ * MAX_SCARCE_FINETUNE_EPOCHS. Example: 1 epoch at 10% is 10, at 1% is 50; 100% keeps the budget's.
+ */
+export function finetuneEpochs(budgetEpochs: number, labels: number): number {
+  if (labels === 100) return budgetEpochs;
+  return Math.max(1, Math.round(Math.min((budgetEpochs * 100) / labels, MAX_SCARCE_FINETUNE_EPOCHS)));
 }
 
 /** ImageNet's train size: the probe's recipe blr 0.1 is scaled by it (docs/evaluation.md). */
@@ -51,18 +67,43 @@ function source(p: VariantPaths, scratch: boolean): string[] {
   return scratch ? ['--scratch', p.spec] : [p.run];
 }
 
-/** The linear probe of the pretrained encoder, or with `scratch` of the spec's encoder at random init. */
-export function probeArgs(p: VariantPaths, o: StageOptions, scratch = false): string[] {
-  const b = o.budget;
-  const blr = probeBlr(b.limit ?? DEFAULT_TRAIN);
-  return ['probe', ...source(p, scratch), ...common(o), '--out', p.probe, '--epochs', String(b.probeEpochs), '--warmup', warmup(b.probeEpochs), '--blr', String(blr), '--batch', '256', ...evalLimits(b)];
+/** `--labels p%` for a label protocol below 100%; nothing for all labels. */
+function labelsFlag(labels: number): string[] {
+  return labels === 100 ? [] : ['--labels', `${labels}%`];
 }
 
 /**
- * Full fine-tuning of the pretrained encoder, or with `scratch` of the spec from random init;
+ * The linear probe of the pretrained encoder, or with `scratch` of the spec's encoder at random
+ * init, on all labels or (`labels` < 100) on that percentage of the training images, its blr
+ * scaled to the subset's size; the budget's probe epochs either way.
+ */
+export function probeArgs(p: VariantPaths, o: StageOptions, scratch = false, labels = 100): string[] {
+  const b = o.budget;
+  const blr = probeBlr(((b.limit ?? DEFAULT_TRAIN) * labels) / 100);
+  const out = p.evalDir(evalStage('probe', labels));
+  return ['probe', ...source(p, scratch), ...common(o), '--out', out, '--epochs', String(b.probeEpochs), '--warmup', warmup(b.probeEpochs), '--blr', String(blr), '--batch', '256', ...evalLimits(b), ...labelsFlag(labels)];
+}
+
+/**
+ * Full fine-tuning of the pretrained encoder, or with `scratch` of the spec from random init, on
+ * all labels or (`labels` < 100) on that percentage for finetuneEpochs(...) epochs;
  * `--resume` continues an interrupted run where its last checkpoint left it.
  */
-export function finetuneArgs(p: VariantPaths, o: StageOptions, scratch = false): string[] {
-  const b = o.budget;
-  return ['finetune', ...source(p, scratch), ...common(o), '--out', p.finetune, '--epochs', String(b.finetuneEpochs), '--warmup', warmup(b.finetuneEpochs), '--batch', '64', '--resume', ...evalLimits(b)];
+export function finetuneArgs(p: VariantPaths, o: StageOptions, scratch = false, labels = 100): string[] {
+  const epochs = finetuneEpochs(o.budget.finetuneEpochs, labels);
+  const out = p.evalDir(evalStage('finetune', labels));
+  const batch = labels === 100 ? FINETUNE_BATCH : scarceBatch(((o.budget.limit ?? DEFAULT_TRAIN) * labels) / 100);
+  return ['finetune', ...source(p, scratch), ...common(o), '--out', out, '--epochs', String(epochs), '--warmup', warmup(epochs), '--batch', String(batch), '--resume', ...evalLimits(o.budget), ...labelsFlag(labels)];
+}
+
+const FINETUNE_BATCH = 64;
+
+/**
+ * Fine-tuning's batch on a label subset of about `images` images: 64, or half the subset
+ * when that is smaller, so that an epoch has two steps at least and the subset's per-class
+ * rounding never leaves fewer images than one batch (finetune refuses that).
+ * Example: 1% of 5000 images (50) fine-tunes at batch 25; 10% of 60,000 at 64.
+ */
+export function scarceBatch(images: number): number {
+  return Math.max(1, Math.min(FINETUNE_BATCH, Math.floor(images / 2)));
 }

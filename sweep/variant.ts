@@ -3,6 +3,7 @@
  * itself (not parsed from its name) and the compiler's cost analysis.
  */
 import type { MaeSpec, MaskStrategy, PretrainAugment } from '../dsl/index.ts';
+import { seedFolder } from './layout.ts';
 
 /** The axes of the paper's Table 1 and Figure 5, as one variant sets them. */
 export interface Axes {
@@ -149,4 +150,29 @@ export function withControls(variants: readonly SweepVariant[]): SweepEntry[] {
     return { kind: 'control', name, dir: unique(folderName(name.replace(/ /g, '-'), 'control')), spec: first.spec, controls: members.map((m) => m.name) };
   });
   return [...variants, ...controls];
+}
+
+/**
+ * One run of a sweep: an entry with one of the sweep's seeds. `job` is the entry as its
+ * stages see it, its folder the seed's (seedFolder); `label` names the run in progress lines:
+ * the entry's name, with ` seed <s>` when the sweep has several seeds.
+ */
+export interface SweepRun {
+  /** The entry's index in the sweep's entries. */
+  readonly index: number;
+  readonly entry: SweepEntry;
+  readonly seed: number;
+  readonly job: SweepEntry;
+  readonly label: string;
+}
+
+/**
+ * Every (entry, seed) of a sweep, the base seed's runs first (a sweep stopped early has one
+ * run of each entry), then seed base+1's, and so on.
+ * Example: two entries with seeds 2 and base 0 give a/0, b/0, a/1 (folder `a,seed=1`), b/1.
+ */
+export function sweepRuns(entries: readonly SweepEntry[], seeds: number, baseSeed: number): SweepRun[] {
+  return Array.from({ length: seeds }, (_, k) => baseSeed + k).flatMap((seed) =>
+    entries.map((entry, index) => ({ index, entry, seed, job: { ...entry, dir: seedFolder(entry.dir, seed, baseSeed) }, label: seeds > 1 ? `${entry.name} seed ${seed}` : entry.name })),
+  );
 }

@@ -93,7 +93,7 @@ async function processStage(job: Job<StageJobData, StageJobResult>, token: strin
   const p = variantPaths(d.sweepDir, d.entry.dir, d.entry.kind);
   const cwd = existsSync(d.cwd) ? d.cwd : d.sweepDir;
   const skipped: StageJobResult = { skipped: true, seconds: 0, worker: me };
-  if (readFinished(p)) return skipped;
+  if (readFinished(p, d.options.labels)) return skipped;
 
   // A stage that lost its job (its worker gone) may still be saving: wait for its lock.
   const folder = stageFolder(p, d.stage);
@@ -106,7 +106,7 @@ async function processStage(job: Job<StageJobData, StageJobResult>, token: strin
   }
   if (o.signal.aborted) return handBack(job, token);
   if (stageFinished(p, d.stage)) {
-    if (d.last) await finishEntry(d.entry, p);
+    if (d.last) await finishEntry(d.entry, p, d.options);
     return skipped;
   }
 
@@ -147,7 +147,7 @@ async function processStage(job: Job<StageJobData, StageJobResult>, token: strin
     throw new Error(`stage ${d.stage} of ${d.entry.name} failed with exit status ${r.child.code} after ${r.child.seconds.toFixed(1)}s${where}; full output in ${p.log(d.stage)}\n${tail}`);
   }
   rmSync(p.errorLog, { force: true });
-  if (d.last) await finishEntry(d.entry, p);
+  if (d.last) await finishEntry(d.entry, p, d.options);
   o.note(`finished ${job.name} in ${r.child.seconds.toFixed(1)}s`);
   return { skipped: false, seconds: r.child.seconds, worker: me };
 }

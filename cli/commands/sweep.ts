@@ -27,7 +27,9 @@ const FLAGS = {
   limit: { kind: 'string', value: 'N', help: 'training images used by every stage' },
   'test-limit': { kind: 'string', value: 'N', help: 'test images the probe and fine-tuning are scored on' },
   workers: { kind: 'string', value: 'N', help: 'variants run in parallel, each stage a child process (default 1)' },
-  seed: { kind: 'string', value: 'S', help: 'seed of every stage (default 0)' },
+  seed: { kind: 'string', value: 'S', help: 'base seed (default 0): the first run of every entry, in its own folder' },
+  seeds: { kind: 'string', value: 'N', help: 'runs per variant and control, seeds S..S+N-1, each pretrained (variants), probed and fine-tuned with its seed; seed s != S in <entry>,seed=<s>/ (default 1)' },
+  labels: { kind: 'string', value: 'LIST', help: 'label protocols, percentages of the training images with labels, e.g. 100,10,1 (default 100): each probe and fine-tuning again on a fixed class-stratified subset' },
   backend: { ...BACKEND_FLAG, help: `${BACKEND_HELP}; passed to every stage` },
   'no-control': { kind: 'boolean', help: 'leave out the no-pretraining control row' },
   out: { kind: 'string', value: 'DIR', help: 'sweep folder (default sweeps/<model file name>); with --queue on a filesystem every worker reaches at the same path' },
@@ -53,10 +55,25 @@ too small for pretraining to matter the variants sit at the control's numbers.
 
 The sweep folder receives one folder per variant (spec.json, run/ with the pretraining run and
 its probe/ and finetune/ results, a log per stage, result.json when finished, error.log when a
-stage failed), results.csv and results.md (a row per variant: its axes, linear-probe and
-fine-tune top-1, pretraining wall-clock, GFLOPs per image, speedup over the symmetric
-baseline; then the control's row) and PNG plots: accuracy vs mask ratio when the sweep varies
-it, bars for other axes, the control drawn in each.
+stage failed), results.csv and results.md (a row per variant and label protocol: its axes,
+linear-probe and fine-tune top-1, pretraining's last held-out loss beside the trivial
+predictor's, pretraining wall-clock, GFLOPs per image, speedup over the symmetric baseline;
+then the control's rows), runs.csv (a row per variant and seed) and PNG plots: accuracy
+vs mask ratio when the sweep varies it, bars for other axes, the control drawn in each.
+
+Seeds (--seeds N): every variant and every control runs N times, with seeds S, S+1, ...,
+S+N-1 (S = --seed): a variant's pretraining, probe and fine-tuning all take the run's seed,
+a control's probe and fine-tuning too (its random encoder changes with it). Seed S uses the
+entry's folder, seed s its sibling <entry>,seed=<s>/. results.csv and results.md give every
+metric's mean, sample standard deviation (n - 1) and n over the finished seeds, runs.csv each
+run's raw values, and the plots ±1 sd error bars.
+
+Label protocols (--labels 100,10,1): pretraining is shared; the probe and fine-tuning run
+again for each protocol p, on all labels (p = 100: run/probe, run/finetune) or with
+'--labels p%' (run/probe-labels<p>, run/finetune-labels<p>; a control's in its folder).
+Fine-tuning on p% runs min(fine-tune epochs * 100 / p, 50) epochs (about the same number of
+steps as on all labels, capped) at batch 64, or half the subset when that is smaller; the
+probe keeps its epochs, its blr scaled to the subset.
 
 Re-running the same command continues: finished variants are skipped, an interrupted
 pretraining resumes from its checkpoint, failed variants are tried again. A failed variant is
@@ -76,12 +93,16 @@ error.log); a stage whose worker died is taken by another worker and resumes fro
 checkpoint. Ctrl-C stops enqueueing and following, leaving the queued jobs to the workers;
 re-running the same command follows them again and enqueues failed entries afresh.
 
+A re-run into a sweep folder must use the same --data, budget, --seed, --seeds and --labels
+(a sweep.json from before --seeds and --labels counts as --seeds 1 --labels 100).
+
 exit status: 0 every variant finished, 1 some variant failed (or the model file has errors,
 or Redis cannot be reached), 2 usage error, 130 interrupted.
 
 examples:
   maec sweep models/ablations/mask-ratio.ts --data fashion-mnist --budget tiny --workers 2
   maec sweep models/ablations/decoder-depth.ts --data fashion-mnist --epochs 2 --limit 2000
+  maec sweep models/ablations/mask-ratio-token.ts --data fashion-mnist --budget small --seeds 3 --labels 100,10
   maec sweep models/ablations/mask-ratio.ts --data fashion-mnist --queue redis://10.0.0.5:6379 --out /shared/sweeps/mask-ratio
 `;
 
@@ -92,6 +113,27 @@ interface Settings {
   readonly data: string;
   readonly budget: Budget;
   readonly seed: number;
+  /** Absent in sweep.json files from before --seeds: 1. */
+  readonly seeds: number;
+  /** Absent in sweep.json files from before --labels: [100]. */
+  readonly labels: readonly number[];
+}
+
+/**
+ * --labels: percentages in (0, 100], integers or decimals, comma-separated, no duplicates;
+ * the protocols in the order given. Example: `parseLabels('100,10,1')` is [100, 10, 1].
+ */
+export function parseLabels(text: string): number[] | string {
+  const parts = text.split(',').map((x) => x.trim());
+  const out: number[] = [];
+  for (const [i, part] of parts.entries()) {
+    if (!/^(\d+(\.\d*)?|\.\d+)$/.test(part)) return `--labels: item ${i + 1} (${JSON.stringify(part)}) is not a number; give percentages such as 100,10,1`;
+    const p = Number(part);
+    if (!(p > 0 && p <= 100)) return `--labels: item ${i + 1} (${part}) is outside (0, 100]: a percentage of the training images`;
+    if (out.includes(p)) return `--labels: ${part} is given twice`;
+    out.push(p);
+  }
+  return out;
 }
 
 /** `maec sweep`: see HELP. */
@@ -119,6 +161,10 @@ export const sweepCommand: Command = {
     if (typeof workers === 'string') return usage(io, workers);
     const seed = intFlag(f.seed, 'seed', 0, 0);
     if (typeof seed === 'string') return usage(io, seed);
+    const seeds = intFlag(f.seeds, 'seeds', 1, 1);
+    if (typeof seeds === 'string') return usage(io, seeds);
+    const labels = f.labels === undefined ? [100] : parseLabels(f.labels);
+    if (typeof labels === 'string') return usage(io, labels);
     const redis = f.queue === undefined ? undefined : parseRedisUrl(f.queue);
     if (typeof redis === 'string') return usage(io, redis);
     if (redis && f.workers !== undefined) return usage(io, '--workers runs stages here; with --queue each `maec worker` sets its own --concurrency');
@@ -141,7 +187,7 @@ export const sweepCommand: Command = {
     const controls = entries.length - variants.length;
     const stem = path.replace(/^.*[\\/]/, '').replace(/\.(ts|mts)$/, '');
     const dir = resolve(io.cwd, f.out ?? `sweeps/${stem}`);
-    const settings: Settings = { data: f.data, budget: withOverrides(BUDGETS[budgetName], overrides as BudgetOverrides), seed };
+    const settings: Settings = { data: f.data, budget: withOverrides(BUDGETS[budgetName], overrides as BudgetOverrides), seed, seeds, labels };
     const clash = checkSettings(sweepFiles(dir).settings, settings);
     if (clash) return usage(io, `${displayPath(dir, io.cwd)} holds a sweep with other settings (${clash}); use the same flags to continue it, or another --out`);
     mkdirSync(dir, { recursive: true });
@@ -160,7 +206,8 @@ export const sweepCommand: Command = {
       if (!redis) await writeSettings();
 
       const where = redis ? `queue ${redis.shown}` : `${workers} worker${workers === 1 ? '' : 's'}`;
-      io.out(`sweep of ${variants.length} variants${controls > 0 ? ` and ${controls === 1 ? 'a no-pretraining control' : `${controls} no-pretraining controls`}` : ''} from ${displayPath(path, io.cwd)} into ${displayPath(dir, io.cwd)}, ${where}, budget ${budgetName}${Object.keys(overrides).length ? ' (overridden)' : ''}\n`);
+      const protocols = labels.length === 1 && labels[0] === 100 ? '' : `, label protocols ${labels.map((p) => `${p}%`).join(' ')}`;
+      io.out(`sweep of ${variants.length} variants${controls > 0 ? ` and ${controls === 1 ? 'a no-pretraining control' : `${controls} no-pretraining controls`}` : ''}${seeds > 1 ? `, seeds ${seed}-${seed + seeds - 1}` : ''}${protocols} from ${displayPath(path, io.cwd)} into ${displayPath(dir, io.cwd)}, ${where}, budget ${budgetName}${Object.keys(overrides).length ? ' (overridden)' : ''}\n`);
       const t0 = performance.now();
       const stop = new AbortController();
       const interrupt = watchInterrupt(io, 'sweep', {
@@ -171,9 +218,10 @@ export const sweepCommand: Command = {
       });
       const common = {
         entries,
+        seeds,
         dir,
         title: stem,
-        stages: { data: settings.data, budget: settings.budget, seed, backend: f.backend },
+        stages: { data: settings.data, budget: settings.budget, seed, backend: f.backend, labels },
         cwd: io.cwd,
         view: createSweepView(io.out, process.stdout.isTTY === true && io.cwd === process.cwd()),
         command: `maec sweep ${argv.join(' ')}`,
@@ -192,10 +240,10 @@ export const sweepCommand: Command = {
         interrupt.dispose();
       }
       const files = sweepFiles(dir);
-      const finished = summary.rows.length - summary.failed - summary.interrupted;
+      const finished = summary.runs - summary.failed - summary.interrupted;
       io.out(
-        `${finished}/${summary.rows.length} finished (${summary.skipped} skipped as already done), ${summary.failed} failed${summary.interrupted > 0 ? `, ${summary.interrupted} not run (interrupted)` : ''}, in ${((performance.now() - t0) / 1000).toFixed(0)}s\n` +
-          `wrote ${[files.csv, files.markdown, ...summary.plots].map((p) => displayPath(p, io.cwd)).join(', ')}\n`,
+        `${finished}/${summary.runs} ${seeds > 1 ? 'runs ' : ''}finished (${summary.skipped} skipped as already done), ${summary.failed} failed${summary.interrupted > 0 ? `, ${summary.interrupted} not run (interrupted)` : ''}, in ${((performance.now() - t0) / 1000).toFixed(0)}s\n` +
+          `wrote ${[files.csv, files.runs, files.markdown, ...summary.plots].map((p) => displayPath(p, io.cwd)).join(', ')}\n`,
       );
       if (interrupt.requested()) {
         io.err(`interrupted: re-run the same command to continue\n`);
@@ -211,15 +259,19 @@ export const sweepCommand: Command = {
 /** What differs between the recorded settings and these, or undefined when they agree (or none are recorded). */
 function checkSettings(path: string, now: Settings): string | undefined {
   if (!existsSync(path)) return undefined;
-  let before: Settings;
+  let before: Partial<Settings>;
   try {
-    before = JSON.parse(readFileSync(path, 'utf8')) as Settings;
+    before = JSON.parse(readFileSync(path, 'utf8')) as Partial<Settings>;
   } catch {
     return undefined;
   }
   const diffs: string[] = [];
   if (before.data !== now.data) diffs.push(`data ${before.data}`);
   if (before.seed !== now.seed) diffs.push(`seed ${before.seed}`);
+  const seeds = before.seeds ?? 1;
+  if (seeds !== now.seeds) diffs.push(`--seeds ${seeds}`);
+  const labels = before.labels ?? [100];
+  if (JSON.stringify(labels) !== JSON.stringify(now.labels)) diffs.push(`--labels ${labels.join(',')}`);
   if (JSON.stringify(before.budget) !== JSON.stringify(now.budget)) diffs.push(`budget ${JSON.stringify(before.budget)}`);
   return diffs.length > 0 ? diffs.join(', ') : undefined;
 }

@@ -47,7 +47,9 @@ test('a sweep runs every variant and its no-pretraining control, reports the fai
   for (const line of [csv[1]!, csv[2]!, csv[4]!]) {
     const cells = line.split(',');
     assert.equal(cells[9], 'done');
-    for (const acc of [cells[10], cells[11]]) assert.ok(Number(acc) >= 0 && Number(acc) <= 1, line);
+    // labels (%), seeds, then each top-1's mean, sd (empty for one seed) and n.
+    assert.deepEqual([cells[10], cells[11], cells[13], cells[14]], ['100', '1', '', '1']);
+    for (const acc of [cells[12], cells[15]]) assert.ok(acc !== '' && Number(acc) >= 0 && Number(acc) <= 1, line);
   }
   assert.equal(csv[3]!.split(',')[9], 'failed');
   // The control ran the evaluation stages at random init and never pretrained.

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Row } from '../../sweep/index.ts';
+import type { VariantResult } from '../../sweep/run-variant.ts';
 import { axesOf } from '../../sweep/index.ts';
 import { mae, vit, type PretrainAugment } from '../../dsl/index.ts';
 
@@ -53,21 +54,56 @@ export function runCli(args: readonly string[], cwd = ROOT, interrupt?: Interrup
 
 export const base = mae({ encoder: vit({ patch: 4, width: 16, depth: 1, heads: 2 }), decoder: { width: 16, depth: 1, heads: 2 }, mask: 0.75, image: { size: 28, channels: 1 } });
 
-/** A table row for a spec derived from a small base, finished with the given accuracies or not. */
+/** A finished run's result.json with one protocol (all labels) per `acc` pair, or with the given protocols. */
+export function result(name: string, acc: readonly [probe: number, finetune: number], over: { seed?: number; pretrainSeconds?: number; heldout?: { loss: number; trivial: number }; protocols?: readonly (readonly [labels: number, probe: number, finetune: number])[] } = {}): VariantResult {
+  const protocols = (over.protocols ?? [[100, acc[0], acc[1]]]).map(([labels, probeTop1, finetuneTop1]) => ({ labels, probeTop1, finetuneTop1, probeSeconds: 1, finetuneSeconds: 2 }));
+  return {
+    name,
+    seed: over.seed ?? 0,
+    probeTop1: protocols[0]!.probeTop1,
+    finetuneTop1: protocols[0]!.finetuneTop1,
+    pretrainSeconds: over.pretrainSeconds ?? 12.34,
+    probeSeconds: 1,
+    finetuneSeconds: 2,
+    protocols,
+    ...(over.heldout ? { heldout: over.heldout } : {}),
+  };
+}
+
+/** A table row for a spec derived from a small base, its one run (seed 0) finished with the given accuracies or failed. */
 export function row(name: string, over: { mask?: number; depth?: number; augment?: PretrainAugment }, acc?: readonly [probe: number, finetune: number]): Row {
   const spec = mae({ ...base, mask: over.mask ?? 0.75, decoder: { ...base.decoder, depth: over.depth ?? 1 }, augment: over.augment ?? 'crop' });
   return {
     entry: { kind: 'variant', name, dir: name, spec, axes: axesOf(spec), gflops: 0.00123456, speedup: 2.5 },
-    status: acc ? 'done' : 'failed',
-    result: acc ? { name, probeTop1: acc[0], finetuneTop1: acc[1], pretrainSeconds: 12.34, probeSeconds: 1, finetuneSeconds: 2 } : undefined,
+    runs: [{ seed: 0, folder: name, status: acc ? 'done' : 'failed', result: acc ? result(name, acc) : undefined }],
   };
 }
 
-/** The no-pretraining control's row for the small base, finished with the given accuracies. */
+/** The row with these runs instead: one per result (seeds 0, 1, ...), each finished. */
+export function withRuns(r: Row, results: readonly VariantResult[]): Row {
+  return { ...r, runs: results.map((x, seed) => ({ seed, folder: seed === 0 ? r.entry.dir : `${r.entry.dir},seed=${seed}`, status: 'done' as const, result: x })) };
+}
+
+/** The no-pretraining control's row for the small base, its one run finished with the given accuracies. */
 export function controlRow(acc: readonly [probe: number, finetune: number], name = 'no pretraining'): Row {
   return {
     entry: { kind: 'control', name, dir: 'no-pretraining', spec: base, controls: [] },
-    status: 'done',
-    result: { name, probeTop1: acc[0], finetuneTop1: acc[1], pretrainSeconds: 0, probeSeconds: 1, finetuneSeconds: 2 },
+    runs: [{ seed: 0, folder: 'no-pretraining', status: 'done', result: { ...result(name, acc), pretrainSeconds: 0 } }],
   };
+}
+
+/** One CSV line's fields, RFC 4180 quoting undone (the sweep's files hold no newlines in fields). */
+export function csvCells(line: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quoted && c === '"' && line[i + 1] === '"') (cell += '"'), i++;
+    else if (c === '"') quoted = !quoted;
+    else if (c === ',' && !quoted) cells.push(cell), (cell = '');
+    else cell += c;
+  }
+  cells.push(cell);
+  return cells;
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { plotsFor, varyingAxes } from '../../sweep/index.ts';
 import { renderPng } from '../../sweep/render.ts';
-import { controlRow, row } from './helpers.ts';
+import { controlRow, result, row, withRuns } from './helpers.ts';
 
 test('only axes along which finished variants differ count as varying; failed variants are ignored', () => {
   const rows = [row('a', { mask: 0.5 }, [0.5, 0.6]), row('b', { mask: 0.75 }, [0.55, 0.6]), row('c', { depth: 4 })];
@@ -66,4 +66,32 @@ test("the mask-ratio plot draws the control's accuracy as a labelled dashed rule
   const [bars] = plotsFor([row('a', { depth: 1 }, [0.5, 0.6]), row('b', { depth: 4 }, [0.55, 0.6]), controlRow([0.4, 0.5])], 't');
   const xs = (bars!.spec as { data: { values: { x: string }[] } }).data.values.map((v) => v.x);
   assert.deepEqual(xs, ['1', '1', '4', '4', 'no pretraining', 'no pretraining']);
+});
+
+test('over seeds every point is the mean with a ±1 sd error bar, one series per evaluation and label protocol; the control gets a band; the plots render', async () => {
+  const rows = [
+    withRuns(row('a', { mask: 0.5 }), [result('a', [0, 0], { protocols: [[100, 0.5, 0.6], [10, 0.3, 0.4]] }), result('a', [0, 0], { protocols: [[100, 0.7, 0.6], [10, 0.3, 0.5]] })]),
+    withRuns(row('b', { mask: 0.75 }), [result('b', [0, 0], { protocols: [[100, 0.6, 0.7], [10, 0.4, 0.4]] }), result('b', [0, 0], { protocols: [[100, 0.6, 0.7], [10, 0.4, 0.4]] })]),
+    withRuns(controlRow([0, 0]), [result('c', [0, 0], { protocols: [[100, 0.4, 0.5], [10, 0.2, 0.3]] }), result('c', [0, 0], { protocols: [[100, 0.5, 0.5], [10, 0.2, 0.3]] })]),
+  ];
+  const [plot] = plotsFor(rows, 't', [100, 10]);
+  const spec = plot!.spec as unknown as { title: string; layer: { mark: { type: string }; data: { values: { x: number; protocol: string; accuracy: number; lo?: number; hi?: number }[] } }[] };
+  assert.match(spec.title, /error bars ±1 sd/);
+  assert.deepEqual(spec.layer.map((l) => l.mark.type), ['line', 'rule', 'rect', 'rule', 'text']);
+  const a = spec.layer[0]!.data.values.filter((v) => v.x === 0.5);
+  assert.deepEqual(a.map((v) => v.protocol), ['linear probe, full labels', 'fine-tune, full labels', 'linear probe, 10% labels', 'fine-tune, 10% labels']);
+  // a's probe on all labels: 50 and 70, mean 60, sd 14.14.
+  assert.ok(Math.abs(a[0]!.accuracy - 60) < 1e-9 && Math.abs(a[0]!.hi! - 60 - 10 * Math.SQRT2) < 1e-9);
+  assert.ok(a.every((v) => v.lo !== undefined), 'two seeds: every point has a bar');
+  assert.ok((await renderPng(plot!.spec)).length > 1000);
+
+  const depth = [withRuns(row('d1', { depth: 1 }), rows[0]!.runs.map((r) => r.result!)), withRuns(row('d4', { depth: 4 }), rows[1]!.runs.map((r) => r.result!)), rows[2]!];
+  const [bars] = plotsFor(depth, 't', [100, 10]);
+  const barSpec = bars!.spec as unknown as { title: string; layer: { mark: string | { type: string } }[] };
+  assert.match(barSpec.title, /error bars ±1 sd/);
+  assert.deepEqual(barSpec.layer.map((l) => (typeof l.mark === 'string' ? l.mark : l.mark.type)), ['bar', 'rule']);
+  assert.ok((await renderPng(bars!.spec)).length > 1000);
+  // One seed: no bars, as before.
+  const single = plotsFor([row('d1', { depth: 1 }, [0.5, 0.6]), row('d4', { depth: 4 }, [0.55, 0.6])], 't');
+  assert.equal((single[0]!.spec as unknown as { layer: unknown[] }).layer.length, 1);
 });

@@ -19,7 +19,7 @@ const entries: readonly SweepEntry[] = [
   { kind: 'variant', name: 'mask=0.5', dir: 'mask=0.5', spec: base, axes: axesOf(base), gflops: 0.001, speedup: 2 },
   { kind: 'control', name: 'no pretraining', dir: 'no-pretraining', spec: base, controls: ['mask=0.5'] },
 ];
-const options = { data: TINY_DATA, budget: { epochs: 1, batch: 64, probeEpochs: 1, finetuneEpochs: 1, limit: 64, testLimit: 32 }, seed: 0, backend: undefined };
+const options = { data: TINY_DATA, budget: { epochs: 1, batch: 64, probeEpochs: 1, finetuneEpochs: 1, limit: 64, testLimit: 32 }, seed: 0, backend: undefined, labels: [100] };
 
 test('redis:// addresses: host, port (6379 by default), database, TLS, credentials; anything else is refused saying what', () => {
   assert.deepEqual(parseRedisUrl('redis://10.0.0.5:6380/2'), { host: '10.0.0.5', port: 6380, db: 2, tls: false, shown: 'redis://10.0.0.5:6380/2' });
@@ -45,11 +45,11 @@ test('redis:// addresses: host, port (6379 by default), database, TLS, credentia
 
 test('job ids: stable for a sweep folder and entry, distinct across folders, entries and stages, and without ":"', () => {
   const [v, c] = entries;
-  const ids = [...entryJobIds('/shared/a', v!), ...entryJobIds('/shared/a', c!), ...entryJobIds('/shared/b', v!)];
+  const ids = [...entryJobIds('/shared/a', v!, [100]), ...entryJobIds('/shared/a', c!, [100]), ...entryJobIds('/shared/b', v!, [100])];
   assert.equal(new Set(ids).size, ids.length);
   assert.equal(ids.length, 3 + 2 + 3);
   for (const id of ids) assert.ok(!id.includes(':'), id);
-  assert.equal(stageJobId('/shared/a', v!, 'probe'), entryJobIds('/shared/a', v!)[1]);
+  assert.equal(stageJobId('/shared/a', v!, 'probe'), entryJobIds('/shared/a', v!, [100])[1]);
   assert.match(stageJobId('/shared/a', v!, 'pretrain'), /^s[0-9a-f]{12}\.mask=0\.5-[0-9a-f]{12}\.pretrain$/);
 });
 
@@ -76,6 +76,19 @@ test("an entry's flow is a chain: fine-tuning waits for the probe, the probe for
   const back = JSON.parse(JSON.stringify(flow.data)) as StageJobData;
   assert.deepEqual(back.entry, v);
   assert.deepEqual(back.options.budget, options.budget);
+});
+
+test("with label protocols a run's flow adds each protocol's probe and fine-tuning after the full-label ones, in the given order; only the last writes result.json", () => {
+  const [v] = entries;
+  const flow = entryFlow('/shared/a', '/home/u', v!, { ...options, labels: [100, 10] }, { attempts: 1, backoffMs: 0 }, 'mask=0.5 seed 1');
+  const chain: string[] = [];
+  for (let f: typeof flow | undefined = flow; f; f = f.children?.[0]) {
+    chain.push((f.data as StageJobData).stage);
+    assert.equal((f.data as StageJobData).last, chain.length === 1);
+    assert.match(f.name, /^mask=0\.5 seed 1: /);
+  }
+  assert.deepEqual(chain, ['finetune-labels10', 'probe-labels10', 'finetune', 'probe', 'pretrain']);
+  assert.equal(new Set(entryJobIds('/shared/a', v!, [100, 10])).size, 5);
 });
 
 test("a stage's progress is its last step or epoch", () => {

@@ -10,7 +10,7 @@ import { Queue } from 'bullmq';
 import { QUEUE_NAME } from '../../sweep/queue.ts';
 import { sweepCommand } from '../../cli/commands/sweep.ts';
 import { bufferIo } from '../../cli/io.ts';
-import { ROOT, runCli, tempDir, TINY_DATA } from './helpers.ts';
+import { csvCells, ROOT, runCli, tempDir, TINY_DATA } from './helpers.ts';
 import { redisMissing, startRedis, startWorker, type RedisServer, type WorkerProcess } from './redis.ts';
 
 const TINY = ['--data', TINY_DATA, '--epochs', '1', '--probe-epochs', '1', '--finetune-epochs', '1', '--limit', '64', '--test-limit', '32'];
@@ -41,12 +41,12 @@ function invocations(log: string): string[] {
     .filter((l) => l.startsWith('$ maec '));
 }
 
-/** results.csv without the wall-clock column, which no two runs share. */
+/** results.csv (or runs.csv) without the wall-clock columns, which no two runs share. */
 function csvWithoutTimes(path: string): string[][] {
-  const lines = readFileSync(path, 'utf8').trimEnd().split('\n').map((l) => l.split(','));
-  const time = lines[0]!.indexOf('pretrain seconds');
-  assert.ok(time > 0);
-  return lines.map((cells) => cells.filter((_, i) => i !== time));
+  const lines = readFileSync(path, 'utf8').trimEnd().split('\n').map(csvCells);
+  const times = lines[0]!.flatMap((h, i) => (/seconds/.test(h) ? [i] : []));
+  assert.ok(times.length > 0);
+  return lines.map((cells) => cells.filter((_, i) => !times.includes(i)));
 }
 
 describe('sweeps on a queue', { skip: missing }, () => {
@@ -60,28 +60,28 @@ describe('sweeps on a queue', { skip: missing }, () => {
     await redis?.stop();
   });
 
-  test('two workers run a tiny sweep to the same results.csv and pretrained weights as the local mode; a re-run skips it all; other settings into the same folder are refused', async (t) => {
+  test('two workers run a tiny sweep of two seeds to the same results.csv, runs.csv and pretrained weights as the local mode; a re-run skips it all; other settings into the same folder are refused', async (t) => {
     const [a, b] = await workersUp(t, 2);
     const local = join(tempDir(), 'local');
     const queued = join(tempDir(), 'queued');
-    const argv = (out: string, ...more: string[]) => ['sweep', fixture('two-ratios'), ...TINY, '--no-control', '--out', out, ...more];
+    const argv = (out: string, ...more: string[]) => ['sweep', fixture('two-ratios'), ...TINY, '--no-control', '--seeds', '2', '--out', out, ...more];
     const [l, q] = await Promise.all([runCli(argv(local, '--workers', '2')), runCli(argv(queued, '--queue', redis.url))]);
     t.diagnostic(`local sweep ${l.seconds.toFixed(1)}s, queued sweep ${q.seconds.toFixed(1)}s (run side by side)`);
     assert.equal(l.code, 0, l.stderr + l.stdout);
     assert.equal(q.code, 0, q.stderr + q.stdout + a!.output() + b!.output());
-    assert.match(q.stdout, /2 entries enqueued, 0 already queued, 0 finished/);
-    assert.match(q.stdout, /2\/2 finished \(0 skipped as already done\), 0 failed/);
-    assert.deepEqual(csvWithoutTimes(join(queued, 'results.csv')), csvWithoutTimes(join(local, 'results.csv')));
-    for (const v of ['mask=0.5', 'mask=0.75']) assert.ok(readFileSync(join(queued, v, 'run', 'checkpoint.safetensors')).equals(readFileSync(join(local, v, 'run', 'checkpoint.safetensors'))), `${v}: pretrained weights differ`);
+    assert.match(q.stdout, /4 runs enqueued, 0 already queued, 0 finished/);
+    assert.match(q.stdout, /4\/4 runs finished \(0 skipped as already done\), 0 failed/);
+    for (const f of ['results.csv', 'runs.csv']) assert.deepEqual(csvWithoutTimes(join(queued, f)), csvWithoutTimes(join(local, f)));
+    for (const v of ['mask=0.5', 'mask=0.75', 'mask=0.5,seed=1', 'mask=0.75,seed=1']) assert.ok(readFileSync(join(queued, v, 'run', 'checkpoint.safetensors')).equals(readFileSync(join(local, v, 'run', 'checkpoint.safetensors'))), `${v}: pretrained weights differ`);
     assert.ok(existsSync(join(queued, 'accuracy-vs-mask-ratio.png')));
     // Both workers took stages (each had one pretraining while the other was busy).
-    for (const w of [a!, b!]) assert.match(w.output(), /finished mask=0\.\d+: pretrain in/);
+    for (const w of [a!, b!]) assert.match(w.output(), /finished mask=0\.\d+( seed \d)?: pretrain in/);
 
     // In-process from here: the same command line, without a process start.
     const again = bufferIo(ROOT);
     assert.equal(await sweepCommand.run(argv(queued, '--queue', redis.url).slice(1), again), 0, again.stderr.join(''));
-    assert.match(again.stdout.join(''), /2\/2 finished \(2 skipped as already done\)/);
-    for (const v of ['mask=0.5', 'mask=0.75'])
+    assert.match(again.stdout.join(''), /4\/4 runs finished \(4 skipped as already done\)/);
+    for (const v of ['mask=0.5', 'mask=0.75', 'mask=0.5,seed=1', 'mask=0.75,seed=1'])
       for (const log of readdirSync(join(queued, v)).filter((f) => f.endsWith('.log'))) assert.equal(invocations(join(queued, v, log)).length, 1, `${v}/${log} ran twice`);
 
     const counts = await queue.getJobCounts();

@@ -1,13 +1,15 @@
 // The command lines sweep/stages.ts builds for a variant's three stages, argument by argument.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BUDGETS, variantPaths, type Budget } from '../../sweep/index.ts';
-import { finetuneArgs, pretrainArgs, probeArgs, probeBlr, type StageOptions } from '../../sweep/stages.ts';
+import { BUDGETS, seedFolder, sweepRuns, variantPaths, type Budget, type SweepEntry } from '../../sweep/index.ts';
+import { evalStage, parseEvalStage } from '../../sweep/layout.ts';
+import { stagesOf } from '../../sweep/run-variant.ts';
+import { finetuneArgs, finetuneEpochs, scarceBatch, pretrainArgs, probeArgs, probeBlr, type StageOptions } from '../../sweep/stages.ts';
 
 const p = variantPaths('/s', 'mask=0.5');
 const control = variantPaths('/s', 'no-pretraining', 'control');
 /** The tiny budget: 1 pretraining epoch of batch 64, 10 probe epochs, 1 fine-tuning epoch, 1000 train and 500 test images. */
-const tiny: StageOptions = { data: 'fashion-mnist', budget: BUDGETS.tiny, seed: 0, backend: undefined };
+const tiny: StageOptions = { data: 'fashion-mnist', budget: BUDGETS.tiny, seed: 0, backend: undefined, labels: [100] };
 const budget = (fields: Partial<Budget>): Budget => ({ ...BUDGETS.tiny, ...fields });
 /** tiny with the whole train and test split. */
 const whole: StageOptions = { ...tiny, budget: budget({ limit: undefined, testLimit: undefined }) };
@@ -27,7 +29,7 @@ test('pretraining on the whole train split passes no --limit, and never a test l
 });
 
 test('the data set, seed, epochs and batch of the options reach the pretraining command', () => {
-  const o: StageOptions = { data: 'mnist', budget: budget({ epochs: 7, batch: 128, limit: 250 }), seed: 42, backend: undefined };
+  const o: StageOptions = { data: 'mnist', budget: budget({ epochs: 7, batch: 128, limit: 250 }), seed: 42, backend: undefined, labels: [100] };
   assert.deepEqual(pretrainArgs(p, o, false), ['pretrain', '/s/mask=0.5/spec.json', '--data', 'mnist', '--seed', '42', '--out', '/s/mask=0.5/run', '--epochs', '7', '--batch', '128', '--limit', '250']);
 });
 
@@ -42,7 +44,7 @@ test('a backend is passed after the seed, and only when one is given', () => {
 test('resumed pretraining names its run folder and repeats the budget\'s --limit, which pretrain checks against the recorded run', () => {
   assert.deepEqual(pretrainArgs(p, tiny, true), ['pretrain', '--resume', '--out', '/s/mask=0.5/run', '--limit', '1000']);
   // The other options were recorded by the run and do not change the resume command...
-  assert.deepEqual(pretrainArgs(p, { data: 'mnist', budget: budget({ epochs: 9 }), seed: 5, backend: undefined }, true), ['pretrain', '--resume', '--out', '/s/mask=0.5/run', '--limit', '1000']);
+  assert.deepEqual(pretrainArgs(p, { data: 'mnist', budget: budget({ epochs: 9 }), seed: 5, backend: undefined, labels: [100] }, true), ['pretrain', '--resume', '--out', '/s/mask=0.5/run', '--limit', '1000']);
   // ...and on the whole split there is no limit to repeat.
   assert.deepEqual(pretrainArgs(p, whole, true), ['pretrain', '--resume', '--out', '/s/mask=0.5/run']);
 });
@@ -131,4 +133,65 @@ test('the control fine-tunes its spec.json from random init into its own folder,
     '--epochs', '1', '--warmup', '0.1', '--batch', '64', '--resume',
     '--train-limit', '1000', '--test-limit', '500',
   ]);
+});
+
+test('a label protocol below 100% probes into run/probe-labels<p> with --labels p% and its blr scaled to the subset, the budget probe epochs kept', () => {
+  // 10% of 1000 images: blr = 0.1 * 1,281,167 / 100 = 1281.2, two significant digits: 1300.
+  assert.deepEqual(probeArgs(p, tiny, false, 10), [
+    'probe', '/s/mask=0.5/run',
+    '--data', 'fashion-mnist', '--seed', '0',
+    '--out', '/s/mask=0.5/run/probe-labels10',
+    '--epochs', '10', '--warmup', '1', '--blr', '1300', '--batch', '256',
+    '--train-limit', '1000', '--test-limit', '500',
+    '--labels', '10%',
+  ]);
+  // On the whole split: 1% of 60,000 is 600 images, blr 210.
+  assert.equal(probeArgs(p, whole, false, 1)[probeArgs(p, whole, false, 1).indexOf('--blr') + 1], '210');
+  // 100 is today's command line exactly.
+  assert.deepEqual(probeArgs(p, tiny, false, 100), probeArgs(p, tiny));
+  assert.deepEqual(finetuneArgs(p, tiny, false, 100), finetuneArgs(p, tiny));
+});
+
+test('label-scarce fine-tuning runs epochs * 100 / p, rounded, at least 1, at most 50, at batch 64 or half the subset, into run/finetune-labels<p>; a control uses its own folder', () => {
+  assert.deepEqual(finetuneArgs(p, tiny, false, 10), [
+    'finetune', '/s/mask=0.5/run',
+    '--data', 'fashion-mnist', '--seed', '0',
+    '--out', '/s/mask=0.5/run/finetune-labels10',
+    // 10% of 1000 images is 100: half of it a batch.
+    '--epochs', '10', '--warmup', '1', '--batch', '50', '--resume',
+    '--train-limit', '1000', '--test-limit', '500',
+    '--labels', '10%',
+  ]);
+  // A subset smaller than two batches of 64 fine-tunes at half its size: 1% of 1000 images (10) at batch 5.
+  const batch = (argv: string[]) => argv[argv.indexOf('--batch') + 1];
+  assert.deepEqual([batch(finetuneArgs(p, tiny, false, 1)), batch(finetuneArgs(p, tiny, false, 12.8)), batch(finetuneArgs(p, whole, false, 1))], ['5', '64', '64']);
+  assert.deepEqual([scarceBatch(50), scarceBatch(1), scarceBatch(127), scarceBatch(500)], [25, 1, 63, 64]);
+  assert.deepEqual([finetuneEpochs(1, 100), finetuneEpochs(1, 10), finetuneEpochs(1, 1), finetuneEpochs(3, 10), finetuneEpochs(1, 30), finetuneEpochs(1, 0.5), finetuneEpochs(2, 100)], [1, 10, 50, 30, 3, 50, 2]);
+  assert.equal(probeArgs(control, tiny, true, 2.5)[probeArgs(control, tiny, true, 2.5).indexOf('--out') + 1], '/s/no-pretraining/probe-labels2.5');
+  assert.equal(finetuneArgs(control, tiny, true, 50)[finetuneArgs(control, tiny, true, 50).indexOf('--out') + 1], '/s/no-pretraining/finetune-labels50');
+});
+
+test('seeds other than the base live in <folder>,seed=<s>/ beside it; the runs of a sweep are every entry per seed, the base seed first', () => {
+  assert.equal(seedFolder('mask=0.75', 0, 0), 'mask=0.75');
+  assert.equal(seedFolder('mask=0.75', 1, 0), 'mask=0.75,seed=1');
+  assert.equal(seedFolder('no-pretraining', 7, 5), 'no-pretraining,seed=7');
+  assert.equal(variantPaths('/s', seedFolder('mask=0.75', 2, 0)).probeResult, '/s/mask=0.75,seed=2/run/probe/result.json');
+  const entries = [{ kind: 'control', name: 'a', dir: 'a', spec: {}, controls: [] }, { kind: 'control', name: 'b', dir: 'b', spec: {}, controls: [] }] as unknown as SweepEntry[];
+  assert.deepEqual(sweepRuns(entries, 2, 3).map((r) => [r.index, r.seed, r.job.dir, r.label]), [
+    [0, 3, 'a', 'a seed 3'],
+    [1, 3, 'b', 'b seed 3'],
+    [0, 4, 'a,seed=4', 'a seed 4'],
+    [1, 4, 'b,seed=4', 'b seed 4'],
+  ]);
+  assert.deepEqual(sweepRuns(entries, 1, 0).map((r) => [r.job.dir, r.label]), [['a', 'a'], ['b', 'b']]);
+});
+
+test('a run goes through pretraining, then each protocol\'s probe and fine-tuning in order; a stage name is its folder and log', () => {
+  const v = { kind: 'variant' } as SweepEntry;
+  const c = { kind: 'control' } as SweepEntry;
+  assert.deepEqual(stagesOf(v, [100, 10, 1]), ['pretrain', 'probe', 'finetune', 'probe-labels10', 'finetune-labels10', 'probe-labels1', 'finetune-labels1']);
+  assert.deepEqual(stagesOf(c, [10]), ['probe-labels10', 'finetune-labels10']);
+  assert.deepEqual(parseEvalStage('finetune-labels0.5'), { kind: 'finetune', labels: 0.5 });
+  assert.deepEqual(parseEvalStage(evalStage('probe', 100)), { kind: 'probe', labels: 100 });
+  assert.equal(p.log('probe-labels10'), '/s/mask=0.5/probe-labels10.log');
 });
