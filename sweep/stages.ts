@@ -93,7 +93,16 @@ export function finetuneArgs(p: VariantPaths, o: StageOptions, scratch = false, 
   const epochs = finetuneEpochs(o.budget.finetuneEpochs, labels);
   const out = p.evalDir(evalStage('finetune', labels));
   const batch = labels === 100 ? FINETUNE_BATCH : scarceBatch(((o.budget.limit ?? DEFAULT_TRAIN) * labels) / 100);
-  return ['finetune', ...source(p, scratch), ...common(o), '--out', out, '--epochs', String(epochs), '--warmup', warmup(epochs), '--batch', String(batch), '--resume', ...evalLimits(o.budget), ...labelsFlag(labels)];
+  return ['finetune', ...source(p, scratch), ...common(o), '--out', out, '--epochs', String(epochs), '--warmup', warmup(epochs), '--batch', String(batch), '--resume', ...evalLimits(o.budget), ...labelsFlag(labels), ...evalEvery(epochs)];
+}
+
+/**
+ * `--eval-every` for a long fine-tuning: about five scorings of the test split in all (the last
+ * epoch's always), so a 50-epoch run on 1% of the labels is not dominated by 50 passes over the
+ * test images. Nothing for runs of at most five epochs (every epoch is scored).
+ */
+function evalEvery(epochs: number): string[] {
+  return epochs > 5 ? ['--eval-every', String(Math.ceil(epochs / 5))] : [];
 }
 
 const FINETUNE_BATCH = 64;

@@ -161,7 +161,11 @@ test('label-scarce fine-tuning runs epochs * 100 / p, rounded, at least 1, at mo
     '--epochs', '10', '--warmup', '1', '--batch', '50', '--resume',
     '--train-limit', '1000', '--test-limit', '500',
     '--labels', '10%',
+    // More than five epochs: the test split is scored about five times, not after every epoch.
+    '--eval-every', '2',
   ]);
+  const every = (argv: string[]) => (argv.includes('--eval-every') ? argv[argv.indexOf('--eval-every') + 1] : undefined);
+  assert.deepEqual([every(finetuneArgs(p, tiny, false, 1)), every(finetuneArgs(p, tiny, false, 30)), every(finetuneArgs(p, tiny))], ['10', undefined, undefined]);
   // A subset smaller than two batches of 64 fine-tunes at half its size: 1% of 1000 images (10) at batch 5.
   const batch = (argv: string[]) => argv[argv.indexOf('--batch') + 1];
   assert.deepEqual([batch(finetuneArgs(p, tiny, false, 1)), batch(finetuneArgs(p, tiny, false, 12.8)), batch(finetuneArgs(p, whole, false, 1))], ['5', '64', '64']);
