@@ -5,7 +5,7 @@
  * row's gain over the sweep's no-pretraining control and over the ablation's base variant
  * (mean differences, "> 2 SE" when the difference exceeds two standard errors
  * sqrt(sd1²/n1 + sd2²/n2), "within noise" when not, nothing to say with one seed), the paper's
- * numbers (../shared/reference/MAE-SPEC.md) beside it, and its plots (copied to
+ * numbers (the paper's Table 1 and Figure 5) beside it, and its plots (copied to
  * docs/images/ablations/<budget>/). Sweeps from before --seeds and --labels (one seed, all
  * labels, results.csv without mean/sd columns) are read too. Only sweeps that exist are
  * reported; nothing is typed in by hand.
