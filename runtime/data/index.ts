@@ -26,4 +26,4 @@ export { parseIdx, readIdxFile, readIdxPair, type IdxArray } from './idx.ts';
 export { FASHION_MNIST_DIR, FASHION_MNIST_CLASSES } from './fashion-mnist.ts';
 export { SYNTHETIC_DEFAULTS, SYNTHETIC_CLASSES, drawSynthetic, type SyntheticOptions } from './synthetic.ts';
 export type { Pixels } from './store.ts';
-export { labelSubset, labelledTrainImages, classQuota, describeLabels, parseLabelsFlag, type LabelChoice, type LabelRecord } from './labels.ts';
+export { labelSubset, labelledTrainImages, trainingImages, classQuota, describeLabels, parseLabelsFlag, type LabelChoice, type LabelRecord, type TrainingImages } from './labels.ts';

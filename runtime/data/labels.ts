@@ -70,6 +70,30 @@ export function labelledTrainImages(dataset: Dataset, choice: LabelChoice, limit
   return { indices: labelSubset(eligible, choice.percent, choice.seed), pool };
 }
 
+/** The training images a probe or fine-tune reads, for `BatchOptions`, and what it records of them. */
+export interface TrainingImages {
+  /** `{ indices }` for a subset below 100%, `{ limit }` with a train limit, else neither. */
+  readonly options: { readonly indices?: Uint32Array; readonly limit?: number };
+  /** Whether a subset below 100% was taken (then recorded in the run's settings). */
+  readonly subset: boolean;
+  readonly record: LabelRecord;
+  /** How many labelled images the subset was drawn from. */
+  readonly pool: number;
+}
+
+/**
+ * The training images for `choice` (absent or 100%: the whole split within `limit`, read as
+ * without --labels, in the same order) and their record; one reading for the probe and
+ * fine-tuning.
+ */
+export function trainingImages(dataset: Dataset, choice: LabelChoice | undefined, limit?: number): TrainingImages {
+  const subset = choice !== undefined && choice.percent < 100 ? labelledTrainImages(dataset, choice, limit) : undefined;
+  const pool = subset?.pool ?? Math.min(dataset.splits.train, limit ?? Infinity);
+  const record: LabelRecord = { percent: choice?.percent ?? 100, seed: choice?.seed ?? 0, images: subset?.indices.length ?? pool };
+  const options = subset ? { indices: subset.indices } : limit !== undefined ? { limit } : {};
+  return { options, subset: subset !== undefined, record, pool };
+}
+
 /** The console line that says what a run trains on. */
 export function describeLabels(record: LabelRecord, pool: number): string {
   return `training on ${record.images} of ${pool} labelled images (${record.percent}%, stratified, label seed ${record.seed})`;

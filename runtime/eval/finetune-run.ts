@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Graph } from '../../compiler/ir/types.ts';
 import { checkedParams, readFinetuneCheckpoint, saveFinetuneCheckpoint, type AtomicWriter, type LoadedFinetuneCheckpoint, type Position } from '../checkpoint/index.ts';
 import type { Batch, Dataset, LabelChoice, LabelRecord } from '../data/index.ts';
-import { describeLabels, labelledTrainImages, mixSeed } from '../data/index.ts';
+import { describeLabels, mixSeed, trainingImages } from '../data/index.ts';
 import { Rng } from '../rng.ts';
 import { startPool, type GradientPool } from '../parallel/pool.ts';
 import { lower, type ParamTensors, type Program } from '../tfjs/program.ts';
@@ -108,10 +108,7 @@ export async function finetune(run: FinetuneRun): Promise<FinetuneResult> {
   const depth = graph.meta.encoderDepth;
   const ckptPath = join(run.outDir, 'checkpoint.safetensors');
   // 100% is the whole split, trained on as without --labels (the same order, the same settings).
-  const subset = run.labels !== undefined && run.labels.percent < 100 ? labelledTrainImages(dataset, run.labels, cfg.trainLimit) : undefined;
-  const labelPool = subset?.pool ?? Math.min(dataset.splits.train, cfg.trainLimit ?? Infinity);
-  const labels: LabelRecord = { percent: run.labels?.percent ?? 100, seed: run.labels?.seed ?? 0, images: subset?.indices.length ?? labelPool };
-  const trainImages = subset ? { indices: subset.indices } : cfg.trainLimit !== undefined ? { limit: cfg.trainLimit } : {};
+  const { options: trainImages, subset, record: labels, pool: labelPool } = trainingImages(dataset, run.labels, cfg.trainLimit);
   const settings = { ...run.info, ...cfg, ...(subset ? { labels } : {}) };
   const saved = run.resume ? await resumable(ckptPath, settings) : undefined;
   const values = saved ? checkedParams(saved, graph.params, run.start) : run.start;

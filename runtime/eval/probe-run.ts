@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { buildGraph } from '../../compiler/build/mae.ts';
 import type { MaeSpec } from '../../dsl/index.ts';
-import { checkCompatibility, describeLabels, labelledTrainImages, type Dataset, type LabelChoice, type LabelRecord } from '../data/index.ts';
+import { checkCompatibility, describeLabels, trainingImages, type Dataset, type LabelChoice, type LabelRecord } from '../data/index.ts';
 import { initialValue } from '../init.ts';
 import { Rng } from '../rng.ts';
 import { startPool } from '../parallel/pool.ts';
@@ -66,10 +66,7 @@ export async function probe(run: ProbeRun): Promise<ProbeResult> {
   if (incompatible) throw incompatible;
   const limit = (n: number | undefined) => (n !== undefined ? { limit: n } : {});
   // 100% is the whole split, read as without --labels (the same features in the same order).
-  const subset = run.labels !== undefined && run.labels.percent < 100 ? labelledTrainImages(dataset, run.labels, run.trainLimit) : undefined;
-  const trainImages = subset ? { indices: subset.indices } : limit(run.trainLimit);
-  const labelPool = subset?.pool ?? Math.min(dataset.splits.train, run.trainLimit ?? Infinity);
-  const labels: LabelRecord = { percent: run.labels?.percent ?? 100, seed: run.labels?.seed ?? 0, images: subset?.indices.length ?? labelPool };
+  const { options: trainImages, subset, record: labels, pool: labelPool } = trainingImages(dataset, run.labels, run.trainLimit);
   if (run.labels) run.progress.line(describeLabels(labels, labelPool));
   mkdirSync(run.outDir, { recursive: true });
   // Parameters missing from the checkpoint (the fixed position tables), or all of them with --scratch.
