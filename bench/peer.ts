@@ -30,6 +30,8 @@ import type { Graph } from '../compiler/ir/types.ts';
 import { trainingHarness } from './harness.ts';
 import { timeRuntimeStep } from './runtime-step.ts';
 import { countKernels } from './op-count.ts';
+import { matmulPeakHere, matmulPeakThreads } from './matmul-peak.ts';
+import { relaxedAvailable, simdCeiling } from './simd-ceiling.ts';
 
 const HELP = `usage: npm run bench:peer -- --peer DIR [--python PY] [--mae-ref DIR] [--rounds N] [--steps N] [--quick]
 
@@ -58,7 +60,10 @@ interface MaecSample {
   readonly imgPerS: number;
   readonly symImgPerS: number;
   readonly gflops: number;
+  /** maec's matmul kernel on the peak product, on as many threads as the step (bench/matmul-peak.ts) */
   readonly matmulPeakGflops: number;
+  /** register-only f32x4 multiply-adds on as many threads (bench/simd-ceiling.ts): the most any wasm code reaches */
+  readonly simdCeilingGflops?: number;
   /** tfjs kernels in one training step (forward, backward, AdamW) and in forward + backward alone */
   readonly opsStep: number;
   readonly opsForwardBackward: number;
@@ -70,6 +75,10 @@ interface MaecSample {
 /** What one peer process prints (official_step.py's RESULT line, the fields used). */
 interface PeerSample {
   readonly img_per_s: number;
+  /** torch's [4096, 192] x [192, 768] product with the same threads (absent in older reports) */
+  readonly matmul_gflops?: number;
+  /** the fastest timed step, seconds */
+  readonly min_s?: number;
   readonly threads: number;
   readonly torch: string;
   readonly blas: readonly string[];
@@ -90,21 +99,6 @@ function timeMs(step: () => void, steps: number): number {
     times.push(performance.now() - t0);
   }
   return median(times);
-}
-
-/** GFLOP/s of the plain 2-D product [4096, 192] x [192, 768] (the same as bench/step.ts's peak). */
-function matmulPeak(): number {
-  const a = tf.randomUniform([4096, 192]);
-  const b = tf.randomUniform([192, 768]);
-  const ms = timeMs(() => {
-    const c = tf.matMul(a, b);
-    // one element read back waits for the product without copying 12 MiB out
-    const corner = tf.slice(c, [0, 0], [1, 1]);
-    corner.dataSync();
-    tf.dispose([c, corner]);
-  }, 5);
-  tf.dispose([a, b]);
-  return (2 * 4096 * 192 * 768) / (ms * 1e6);
 }
 
 /** Kernel calls of forward + backward alone (no optimizer), for one batch. */
@@ -132,7 +126,8 @@ function forwardBackwardOps(graph: Graph, target: Awaited<ReturnType<typeof open
 async function maecChild(index: number, steps: number, threads: number): Promise<void> {
   const cfg = CONFIGS[index]!;
   const target = await openTarget('wasm');
-  const peak = matmulPeak();
+  const peak = threads > 1 ? await matmulPeakThreads(threads) : matmulPeakHere(3000);
+  const ceiling = Math.max(await simdCeiling('plain', threads), relaxedAvailable() ? await simdCeiling('relaxed', threads) : 0);
   const mae = buildGraph(cfg.spec, 'pretrain');
   const sym = buildGraph(cfg.spec, 'symmetric');
   const harness = trainingHarness(mae, target, cfg.batch);
@@ -158,6 +153,7 @@ async function maecChild(index: number, steps: number, threads: number): Promise
     symImgPerS: (cfg.batch * 1000) / symMs,
     gflops: flops / (ms * 1e6),
     matmulPeakGflops: peak,
+    simdCeilingGflops: ceiling,
     opsStep,
     opsForwardBackward: forwardBackwardOps(mae, target, cfg.batch),
     threads,
@@ -355,6 +351,45 @@ function loadNote(r: Report): string[] {
   ];
 }
 
+/**
+ * What a wasm build can reach at all: the register-only f32x4 multiply-add rate
+ * (bench/simd-ceiling.ts) against PyTorch's step and matmul rates in the same cell. If every
+ * FLOP of maec's step ran at that ceiling, maec / PyTorch would be ceiling / PyTorch's step
+ * GFLOP/s: an upper bound no kernel work can pass. Empty for reports without the ceiling.
+ */
+function ceilingTable(r: Report): string[] {
+  if (!r.cells.some((c) => c.maec.some((s) => s.simdCeilingGflops !== undefined) && c.peer.some((s) => s.matmul_gflops !== undefined))) return [];
+  const f = (x: number, d = 1): string => (Number.isFinite(x) ? x.toFixed(d) : '-');
+  const rows = r.cells.map((c) => {
+    const ceiling = median(c.maec.flatMap((s) => (s.simdCeilingGflops === undefined ? [] : [s.simdCeilingGflops])));
+    const peak = median(c.maec.map((s) => s.matmulPeakGflops));
+    const maecGflops = median(c.maec.map((s) => s.gflops));
+    const peerGflops = (median(c.peer.map((s) => s.img_per_s)) * c.stepGflop) / c.batch;
+    const peerMatmul = median(c.peer.flatMap((s) => (s.matmul_gflops === undefined ? [] : [s.matmul_gflops])));
+    // PyTorch's fastest step of the cell: what it does at its best on this machine
+    const peerBest = Math.max(...c.peer.map((s) => (s.min_s === undefined ? NaN : c.stepGflop / s.min_s)));
+    const bound = ceiling / peerGflops;
+    const boundBest = ceiling / peerBest;
+    return `| ${c.config} | ${c.mode === 'pinned' ? 'one (pinned)' : 'all'} | ${f(peerGflops)} (${f(peerBest)}) | ${f(peerMatmul)} | ${f(maecGflops)} | ${f(peak)} | ${f(ceiling)} | ${f((100 * peak) / ceiling, 0)}% | ${f(bound, 2)}x (${f(boundBest, 2)}x) | ${f((0.8 / bound) * 100, 0)}% (${f((0.8 / boundBest) * 100, 0)}%) |`;
+  });
+  return [
+    '## How far a wasm build can go',
+    '',
+    'WebAssembly SIMD is 128 bits wide (4 floats); PyTorch\'s BLAS uses the CPU\'s widest vectors (AVX-512 here). "wasm',
+    'SIMD128 ceiling": f32x4 multiply-adds on registers only, as many independent chains as V8 keeps in registers, on the',
+    'cell\'s threads at once (bench/simd-ceiling.ts; the faster of relaxed_madd and mul + add): no wasm code, maec\'s or',
+    'another\'s, computes faster. "Bound": maec / PyTorch if every FLOP of maec\'s step ran at that ceiling (ceiling over',
+    'PyTorch\'s step GFLOP/s, both counted with maec\'s FLOPs). "Needed for 0.8x": the share of the ceiling the whole step',
+    'would have to sustain to reach 0.8x PyTorch. In brackets: the same against PyTorch\'s fastest single step in the cell',
+    '(its steps vary much more than maec\'s here; the fastest is what it does at its best on this machine).',
+    '',
+    '| config | cores | PyTorch step GFLOP/s (fastest step) | PyTorch matmul GFLOP/s | maec step GFLOP/s | maec matmul peak GFLOP/s | wasm SIMD128 ceiling GFLOP/s | maec matmul / ceiling | bound on maec / PyTorch | needed for 0.8x |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ];
+}
+
 function toMarkdown(r: Report): string {
   const f = (x: number, d = 1): string => (Number.isFinite(x) ? x.toFixed(d) : '-');
   const first = r.cells[0];
@@ -392,10 +427,12 @@ function toMarkdown(r: Report): string {
     'maec ops / step: tfjs kernel calls (tf.engine().runKernel, bench/op-count.ts) in one full step, in brackets forward + backward',
     'alone; the rest is AdamW, one kernel call per parameter (runtime/tfjs/kernels/adamw.ts). GFLOP/s: the step\'s FLOPs',
     '(maec compile\'s count, the same for both) over its time; the peak is',
-    'the plain 2-D product [4096, 192] x [192, 768] on the same backend in the same process. Asymmetric speedup: MAE step rate',
+    'the plain 2-D product [4096, 192] x [192, 768] with maec\'s kernels in the same process, on as many threads as the step',
+    '(bench/matmul-peak.ts; older reports timed one thread in every cell). Asymmetric speedup: MAE step rate',
     'over the symmetric baseline\'s (maec: mask tokens in the encoder; PyTorch: --sym, the encoder on L-1 of L patches, a',
     'slightly cheaper proxy); FLOP ratio: symmetric step FLOPs over MAE step FLOPs.',
     '',
+    ...ceilingTable(r),
     'Per-round samples are in bench/peer.json.',
     '',
   );
