@@ -11,8 +11,8 @@
  *   ... [--lanes 1]                                     # one stage at a time (default 2)
  *   ... --continue                                      # go on with an interrupted run of that budget
  *
- * tfjs-wasm trains on one thread, so the stages run as `maec` child processes in two lanes,
- * one per core: lane 1 pretrains then fine-tunes; lane 2 trains the scratch baseline (it
+ * The stages run as `maec` child processes in two lanes, each with half of the cores for its
+ * training threads: lane 1 pretrains then fine-tunes; lane 2 trains the scratch baseline (it
  * needs no pretrained encoder), then, once pretraining is done, probes and fine-tunes the last
  * block. Each stage's whole output goes to <run>.logs/<stage>.log; the exact command lines are
  * in the report.
@@ -137,6 +137,8 @@ interface Stage {
   readonly resultDir?: string;
   /** Whether --continue resumes it from its checkpoint (pretraining, fine-tuning) or starts it over. */
   readonly resumable: boolean;
+  /** The folder a fresh start needs empty (pretraining's run folder); --continue clears it when no checkpoint was saved. */
+  readonly folder?: string;
 }
 
 interface Done {
@@ -147,7 +149,7 @@ interface Done {
 
 const probeArgs = ['probe', run, '--data', data, '--blr', String(probeBlr(b.probeTrain)), ...b.probe];
 const stage = {
-  pretrain: { name: 'pretrain', args: ['pretrain', b.model, '--data', data, '--out', run, ...b.pretrain], resumable: true },
+  pretrain: { name: 'pretrain', args: ['pretrain', b.model, '--data', data, '--out', run, ...b.pretrain], resumable: true, folder: run },
   probe: { name: 'linear probe', args: probeArgs, resultDir: join(run, 'probe'), resumable: false },
   probeMean: { name: 'linear probe, mean of the patch tokens', args: [...probeArgs, '--pool', 'mean', '--out', join(run, 'probe-mean')], resultDir: join(run, 'probe-mean'), resumable: false },
   partial: { name: 'partial fine-tuning (K = 1)', args: ['finetune', run, '--data', data, '--blocks', '1', ...b.tune], resultDir: join(run, 'finetune-blocks1'), resumable: true },
@@ -189,8 +191,14 @@ async function runStage(s: Stage): Promise<Done> {
   }
   // A stage that started before: pretraining and fine-tuning continue from their checkpoint;
   // a probe (minutes) starts over in a folder of its own.
-  const started = before.length > 0 || (existsSync(log) && readFileSync(log, 'utf8').includes('$ maec '));
+  let started = before.length > 0 || (existsSync(log) && readFileSync(log, 'utf8').includes('$ maec '));
   if (started && !s.resumable && s.resultDir) rmSync(s.resultDir, { recursive: true, force: true });
+  // Pretraining killed before its first checkpoint cannot resume (fine-tuning's --resume
+  // starts over by itself then): its folder holds no state worth keeping, and a fresh start needs it empty.
+  if (started && s.folder && !existsSync(join(s.folder, 'checkpoint.safetensors'))) {
+    rmSync(s.folder, { recursive: true, force: true });
+    started = false;
+  }
   const args = started && s.resumable ? [s.args[0]!, '--resume', ...s.args.slice(1)] : s.args;
   process.stderr.write(`[${clock()}] ${started && s.resumable ? 'resume' : 'start'} ${s.name}: maec ${args.join(' ')}  (log: ${log})\n`);
   const r0 = await runMaec(args, resolve('.'), log, abort.signal);
