@@ -1,16 +1,23 @@
 /**
  * How many training threads a command uses when `--threads` is not given: the machine's cores,
  * capped by what pays. A thread pays only when its shard of a micro-batch is enough work to
- * hide the pool's per-step costs (publishing the parameters, messages, summing gradients: a
- * few milliseconds); below MIN_GFLOP_PER_THREAD per shard one thread is used.
+ * hide what every shard costs whatever its size (tfjs's per-kernel cost, about 40 ms a step
+ * for mnist-tiny's 903 kernel calls, is paid by each thread in full) and the pool's own
+ * (publishing the parameters, messages, summing gradients); below MIN_GFLOP_PER_THREAD per
+ * shard one thread is used.
  */
 import { availableParallelism } from 'node:os';
 import { countFlops } from '../../compiler/analysis/index.ts';
 import type { Graph } from '../../compiler/ir/types.ts';
 import type { BackendName } from '../tfjs/target.ts';
 
-/** Training FLOPs (forward and backward) one thread's shard should at least hold, in GFLOP. */
-export const MIN_GFLOP_PER_THREAD = 0.5;
+/**
+ * Training FLOPs (forward and backward) one thread's shard should at least hold, in GFLOP.
+ * Measured on 2 cores (bench/threads.ts, docs/cpu.md), the second thread's speedup by shard
+ * size: 1.6 GFLOP (mnist-tiny, batch 64) 0.95-1.14x, 3.2 (mnist-tiny, 128) 1.05x, 4.1
+ * (fashion-mnist, 64) 1.22x, 14.4 (cifar-small, 64) 1.35x.
+ */
+export const MIN_GFLOP_PER_THREAD = 4;
 /** The most threads chosen by default (more are taken only when asked for). */
 export const MAX_DEFAULT_THREADS = 16;
 /** The most threads accepted by --threads. */

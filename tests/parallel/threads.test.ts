@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildGraph } from '../../compiler/build/mae.ts';
 import { cifarSmall } from '../../models/cifar-small.ts';
+import { mnistTiny } from '../../models/mnist-tiny.ts';
 import { checkThreads, coresForThreads, defaultThreads, MAX_DEFAULT_THREADS, shareCores } from '../../runtime/parallel/threads.ts';
 import { tinySpec } from '../train/helpers.ts';
 
@@ -9,7 +10,15 @@ test('the default is the cores for a model whose micro-batch is enough work, cap
   const graph = buildGraph(cifarSmall);
   assert.equal(defaultThreads(graph, 64, 'wasm', 4).threads, 4);
   assert.match(defaultThreads(graph, 64, 'wasm', 4).reason, /4 cores/);
-  assert.equal(defaultThreads(graph, 64, 'wasm', 64).threads, MAX_DEFAULT_THREADS);
+  assert.equal(defaultThreads(graph, 256, 'wasm', 64).threads, MAX_DEFAULT_THREADS);
+  // 28.8 GFLOP at batch 64: seven shards of at least 4 GFLOP on a machine of 64 cores
+  assert.equal(defaultThreads(graph, 64, 'wasm', 64).threads, 7);
+  assert.match(defaultThreads(graph, 64, 'wasm', 64).reason, /GFLOP per micro-batch, at least 4 a thread/);
+});
+
+test('mnist-tiny at batch 64 and 128 trains on one thread by default: a second measured 0.95-1.14x', () => {
+  const graph = buildGraph(mnistTiny);
+  for (const batch of [64, 128]) assert.equal(defaultThreads(graph, batch, 'wasm', 8).threads, 1, `batch ${batch}`);
 });
 
 test('a micro-batch too small to pay for a second thread trains on one', () => {
