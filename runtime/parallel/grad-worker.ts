@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { lower, type ProgramInputs } from '../tfjs/program.ts';
+import { copyInto } from '../tfjs/read.ts';
 import { describeTarget, openTarget } from '../tfjs/target.ts';
 import { layoutOf, viewOf, type RunRequest, type WorkerInit, type WorkerReply, type WorkerRequest } from './protocol.ts';
 
@@ -22,11 +23,12 @@ try {
   let params = new Map<string, tf.Tensor>();
   let version = -1;
 
-  // Copies (slice): a backend may keep a reference to the array a tensor was made from, and the
-  // pool overwrites the shared buffer for the next step.
+  // The pool overwrites the shared buffer for the next step. tfjs-wasm copies a tensor's values
+  // into its heap when it makes the tensor; cpu keeps the array it is given, so it gets a copy.
+  const own = init.backend === 'wasm' ? (v: Float32Array) => v : (v: Float32Array) => v.slice();
   const loadParams = () => {
     tf.dispose([...params.values()]);
-    params = new Map(init.graph.params.map((p) => [p.name, tf.tensor(viewOf(init.params, paramLayout, p.name).slice(), [...p.shape])]));
+    params = new Map(init.graph.params.map((p) => [p.name, tf.tensor(own(viewOf(init.params, paramLayout, p.name)), [...p.shape])]));
   };
 
   const run = async (m: RunRequest, inputs: ProgramInputs) => {
@@ -47,7 +49,7 @@ try {
       const keep = m.dropPathKeep ? new Map(m.dropPathKeep.map(([id, k]) => [id, tf.tensor1d(k)])) : undefined;
       const { loss, grads } = program.lossAndGrads(params, inputs, [], { wrt: init.wrt, ...(keep ? { dropPathKeep: keep } : {}) });
       const value = (await loss.data())[0]!;
-      for (const name of init.wrt) viewOf(init.grads, gradLayout, name).set((await grads.get(name)!.data()) as Float32Array);
+      for (const name of init.wrt) await copyInto(viewOf(init.grads, gradLayout, name), grads.get(name)!);
       tf.dispose([loss, ...grads.values(), ...Object.values(inputs), ...(keep ? keep.values() : [])] as tf.Tensor[]);
       reply({ kind: 'done', loss: value });
     } catch (e) {

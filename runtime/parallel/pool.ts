@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Graph } from '../../compiler/ir/types.ts';
 import type { ParamTensors } from '../tfjs/program.ts';
-import { readAll } from '../tfjs/read.ts';
+import { copyInto } from '../tfjs/read.ts';
 import type { Target } from '../tfjs/target.ts';
 import { layoutOf, viewOf, type Layout, type WorkerRequest, type WorkerReply } from './protocol.ts';
 import { shardSizes, splitInputs, splitPerSample, type HostInputs, type HostTensor } from './shards.ts';
@@ -100,8 +100,7 @@ export async function startPool(graph: Graph, target: Target, threads: number, w
   return {
     threads,
     async publish(values) {
-      const read = await readAll(graph.params.map((p) => [p.name, values.get(p.name) ?? fail(`no value for parameter ${p.name}`)]));
-      for (const [name, v] of read) viewOf(params, paramLayout, name).set(v);
+      for (const p of graph.params) await copyInto(viewOf(params, paramLayout, p.name), values.get(p.name) ?? fail(`no value for parameter ${p.name}`));
       version += 1;
     },
     async lossAndGrads(inputs, dropPathKeep) {
