@@ -7,6 +7,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
+import { summedRates } from './thread-rates.ts';
 
 export const PEAK_SHAPE = { m: 4096, k: 192, n: 768 } as const;
 
@@ -39,16 +40,5 @@ export function matmulPeakHere(ms: number, countFrom = 0.25, countUntil = 0.9): 
 /** The summed GFLOP/s of `threads` worker threads timing the peak product at the same time. */
 export async function matmulPeakThreads(threads: number, ms = 3000): Promise<number> {
   const url = new URL('./threads-peak/entry.mjs', import.meta.url);
-  const rates = await Promise.all(
-    Array.from({ length: threads }, () => new Promise<number>((resolve, reject) => {
-      const w = new Worker(url, { workerData: { ms } });
-      w.once('message', (m: { gflops?: number; error?: string }) => {
-        void w.terminate();
-        if (m.error !== undefined) reject(new Error(`matmul peak thread: ${m.error}`));
-        else resolve(m.gflops!);
-      });
-      w.once('error', reject);
-    })),
-  );
-  return rates.reduce((x, y) => x + y, 0);
+  return summedRates(threads, () => new Worker(url, { workerData: { ms } }), 'matmul peak');
 }

@@ -31,7 +31,8 @@ import { trainingHarness } from './harness.ts';
 import { timeRuntimeStep } from './runtime-step.ts';
 import { countKernels } from './op-count.ts';
 import { matmulPeakHere, matmulPeakThreads } from './matmul-peak.ts';
-import { relaxedAvailable, simdCeiling } from './simd-ceiling.ts';
+import { simdCeiling } from './simd-ceiling.ts';
+import { relaxedSimd } from '../runtime/tfjs/kernels/simd.ts';
 
 const HELP = `usage: npm run bench:peer -- --peer DIR [--python PY] [--mae-ref DIR] [--rounds N] [--steps N] [--quick]
 
@@ -127,7 +128,7 @@ async function maecChild(index: number, steps: number, threads: number): Promise
   const cfg = CONFIGS[index]!;
   const target = await openTarget('wasm');
   const peak = threads > 1 ? await matmulPeakThreads(threads) : matmulPeakHere(3000);
-  const ceiling = Math.max(await simdCeiling('plain', threads), relaxedAvailable() ? await simdCeiling('relaxed', threads) : 0);
+  const ceiling = Math.max(await simdCeiling('plain', threads), relaxedSimd().supported ? await simdCeiling('relaxed', threads) : 0);
   const mae = buildGraph(cfg.spec, 'pretrain');
   const sym = buildGraph(cfg.spec, 'symmetric');
   const harness = trainingHarness(mae, target, cfg.batch);

@@ -13,7 +13,8 @@
  * fused instruction where the CPU has FMA) or `f32x4.mul` then `f32x4.add`.
  */
 import { Worker } from 'node:worker_threads';
-import { setFlagsFromString } from 'node:v8';
+import { relaxedSimd } from '../runtime/tfjs/kernels/simd.ts';
+import { summedRates } from './thread-rates.ts';
 
 /** Independent accumulators: 12 plus the two operands fit x64's 16 vector registers. */
 const CHAINS = 12;
@@ -83,18 +84,6 @@ export function ceilingModule(variant: SimdVariant): Uint8Array {
 /** FLOPs of one `run(n)`. */
 export const flopsPerIteration = CHAINS * 8;
 
-/**
- * Whether this V8 validates relaxed SIMD, after the flag maec's kernel loader sets on Node 20
- * (docs/cpu.md: it only widens what the decoder accepts).
- */
-export function relaxedAvailable(): boolean {
-  // the project's lib settings have no DOM/wasm typings
-  const wasm = (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly;
-  if (wasm.validate(ceilingModule('relaxed'))) return true;
-  setFlagsFromString('--experimental-wasm-relaxed-simd');
-  return wasm.validate(ceilingModule('relaxed'));
-}
-
 // A thread's measurement: calls of ~10 ms for `ms` milliseconds; the rate counts only the calls
 // that start after a quarter and end before the last tenth, when every thread is running
 // (V8 also tiers the function up to its optimising compiler within the first calls).
@@ -118,17 +107,8 @@ parentPort.postMessage({ gflops: flops / (busy * 1e6), sink });
 /** GFLOP/s of `threads` threads running the loop at once, summed. */
 export async function simdCeiling(variant: SimdVariant, threads: number, ms = 1500): Promise<number> {
   const bytes = ceilingModule(variant);
-  const rates = await Promise.all(
-    Array.from({ length: threads }, () => new Promise<number>((resolve, reject) => {
-      const w = new Worker(WORKER, { eval: true, workerData: { bytes, iterations: 200_000, ms, flopsPerIteration, relaxed: variant === 'relaxed' } });
-      w.once('message', (m: { gflops: number }) => {
-        resolve(m.gflops);
-        void w.terminate();
-      });
-      w.once('error', reject);
-    })),
-  );
-  return rates.reduce((a, b) => a + b, 0);
+  const workerData = { bytes, iterations: 200_000, ms, flopsPerIteration, relaxed: variant === 'relaxed' };
+  return summedRates(threads, () => new Worker(WORKER, { eval: true, workerData }), 'SIMD ceiling');
 }
 
 async function main(): Promise<void> {
@@ -143,7 +123,7 @@ async function main(): Promise<void> {
     console.error(`bench/simd-ceiling.ts: --threads must be a positive integer, got "${args[i + 1]}"`);
     process.exit(2);
   }
-  const relaxed = relaxedAvailable();
+  const relaxed = relaxedSimd().supported;
   const plain = await simdCeiling('plain', threads);
   console.log(`${threads} thread(s): f32x4.mul + f32x4.add ${plain.toFixed(1)} GFLOP/s`);
   if (relaxed) console.log(`${threads} thread(s): f32x4.relaxed_madd ${(await simdCeiling('relaxed', threads)).toFixed(1)} GFLOP/s`);

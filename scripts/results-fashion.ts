@@ -182,7 +182,8 @@ function top1In(s: Stage): number | undefined {
 
 async function runStage(s: Stage): Promise<Done> {
   const log = join(logs, `${s.name.replace(/[^a-z0-9]+/gi, '-').replace(/-+$/, '')}.log`);
-  const before = continuing && existsSync(log) ? loggedRuns(readFileSync(log, 'utf8')) : [];
+  const logged = continuing && existsSync(log) ? readFileSync(log, 'utf8') : '';
+  const before = loggedRuns(logged);
   const earlier = before.reduce((t, r) => t + r.seconds, 0);
   if (before.at(-1)?.code === 0 && (s.resultDir === undefined || existsSync(join(s.resultDir, 'result.json')))) {
     const top1 = top1In(s);
@@ -191,7 +192,7 @@ async function runStage(s: Stage): Promise<Done> {
   }
   // A stage that started before: pretraining and fine-tuning continue from their checkpoint;
   // a probe (minutes) starts over in a folder of its own.
-  let started = before.length > 0 || (existsSync(log) && readFileSync(log, 'utf8').includes('$ maec '));
+  let started = before.length > 0 || logged.includes('$ maec ');
   if (started && !s.resumable && s.resultDir) rmSync(s.resultDir, { recursive: true, force: true });
   // Pretraining killed before its first checkpoint cannot resume (fine-tuning's --resume
   // starts over by itself then): its folder holds no state worth keeping, and a fresh start needs it empty.

@@ -3,7 +3,8 @@
 // reports count 8 FLOP per multiply-add). Timing itself is not tested (bench/peer.md has it).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ceilingModule, flopsPerIteration, relaxedAvailable, simdCeiling } from '../../bench/simd-ceiling.ts';
+import { ceilingModule, flopsPerIteration, simdCeiling } from '../../bench/simd-ceiling.ts';
+import { relaxedSimd } from '../../runtime/tfjs/kernels/simd.ts';
 
 type Run = (n: number) => number;
 const instantiate = (bytes: Uint8Array): Run => {
@@ -28,7 +29,7 @@ test('the mul + add module sums n * 12 products of 1e-3 * 1e-3 (96 FLOP an itera
 });
 
 test('the relaxed_madd module computes the same sums (up to fusing, which 1e-6 steps do not round differently here)', (t) => {
-  if (!relaxedAvailable()) return t.skip('relaxed SIMD does not validate in this runtime');
+  if (!relaxedSimd().supported) return t.skip('relaxed SIMD does not validate in this runtime');
   const run = instantiate(ceilingModule('relaxed'));
   for (const n of [1, 7, 1000]) assert.ok(Math.abs(run(n) - expected(n)) <= 1e-6 * expected(n), `run(${n}) = ${run(n)}, expected ${expected(n)}`);
 });
