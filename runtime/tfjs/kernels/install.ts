@@ -17,6 +17,7 @@ import { batchMatMulKernel } from './batch_matmul.ts';
 import { fusedMatMulKernel } from './fused_matmul.ts';
 import { sliceKernel, splitVKernel } from './slice.ts';
 import { fusedKernelConfigs } from './elementwise.ts';
+import { gatherKernelConfigs } from './gather.ts';
 import { identityKernel } from './identity.ts';
 import { adamwKernelConfig } from './adamw.ts';
 import { sumKernel } from './sum.ts';
@@ -31,7 +32,8 @@ export interface InstallOptions {
   readonly fused?: boolean;
   /**
    * also install the elementwise kernels: fused GELU, softmax and LayerNorm, Sum over leading
-   * axes, copy-free Identity, AdamW (adamw.ts); default true
+   * axes, copy-free Identity, the masking gather and its scatter (gather.ts), AdamW (adamw.ts);
+   * default true
    */
   readonly elementwise?: boolean;
   /** 'auto' (default) follows the measured route rule; 'always' takes every float32 product */
@@ -106,7 +108,7 @@ export async function installKernels(options: InstallOptions = {}): Promise<Inst
     tf.unregisterKernel(name, 'wasm');
     tf.registerKernel(replace(config));
   }
-  const added = elementwise ? [...fusedKernelConfigs(instanceFor), adamwKernelConfig(instanceFor)] : [];
+  const added = elementwise ? [...fusedKernelConfigs(instanceFor), ...gatherKernelConfigs(), adamwKernelConfig(instanceFor)] : [];
   for (const config of added) tf.registerKernel(config);
   installed = { instance, stock, added: added.map((c) => c.kernelName) };
   return { installed: true, kernels: [...stock.map((c) => c.kernelName), ...installed.added], simd: build.build };

@@ -9,7 +9,7 @@ import { attention, attentionWithKernels, attentionWithWebGpuKernels } from './a
 import { gelu, geluWithKernels, geluWithWebGpuKernels } from './gelu.ts';
 import { layerNorm, layerNormWithKernels, layerNormWithWebGpuKernels } from './layer-norm.ts';
 import { linear, linearGeluWithWebGpuKernels, linearWithWebGpuKernels } from './linear.ts';
-import { gatherTokens, gatherTokensWithWebGpuKernels } from './tokens.ts';
+import { gatherTokens, gatherTokensWithWasmKernels, gatherTokensWithWebGpuKernels } from './tokens.ts';
 
 export interface OpImpls {
   /** Which set this is, for reports: 'stock', 'maec-wasm' or 'maec-webgpu'. */
@@ -33,8 +33,8 @@ export interface OpImpls {
 /** Stock tfjs ops with maec's fused gradients: any backend. */
 export const STOCK_OPS: OpImpls = Object.freeze({ name: 'stock', gelu, layerNorm, attention, gatherTokens, linear, adamw: stockAdamW });
 
-/** maec's fused wasm kernels (kernels/elementwise.c, kernels/adamw.c), for a wasm target with them installed. */
-export const WASM_KERNEL_OPS: OpImpls = Object.freeze({ name: 'maec-wasm', gelu: geluWithKernels, layerNorm: layerNormWithKernels, attention: attentionWithKernels, gatherTokens, linear, adamw: wasmAdamW });
+/** maec's fused wasm kernels (kernels/elementwise.c, kernels/adamw.c, the masking gather of kernels/gather.ts), for a wasm target with them installed. */
+export const WASM_KERNEL_OPS: OpImpls = Object.freeze({ name: 'maec-wasm', gelu: geluWithKernels, layerNorm: layerNormWithKernels, attention: attentionWithKernels, gatherTokens: gatherTokensWithWasmKernels, linear, adamw: wasmAdamW });
 
 /**
  * maec's WGSL kernels (runtime/tfjs/webgpu-kernels), for a webgpu target with them installed:

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LoweringPolicy } from '../lowering-policy.ts';
 import { webgpuKernelNames } from '../webgpu-kernels/names.ts';
+import { gatherKernelNames } from '../kernels/gather.ts';
 
 /** x[:, start:end] along axis 1, through tf.split so that the gradient is a concat. */
 export function sliceTokens(x: tf.Tensor, start: number, end: number): tf.Tensor {
@@ -78,6 +79,26 @@ export function gatherTokensWithWebGpuKernels(policy: LoweringPolicy, x: tf.Tens
     return {
       value: tf.engine().runKernel(webgpuKernelNames.gather, { x: source as tf.Tensor, ids }) as tf.Tensor,
       gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => tf.engine().runKernel(webgpuKernelNames.scatter, { dy, ids: saved! }, { length: l }) as tf.Tensor,
+    };
+  });
+  return gather(x);
+}
+
+/**
+ * gatherTokens as maec's wasm kernels (runtime/tfjs/kernels/gather.ts): one kernel call that
+ * copies whole rows of x [N, L, D] at ids [N, K] (no flat indices, no GatherV2), and one for its
+ * gradient. The same values and gradients as gatherTokens, bit for bit
+ * (tests/kernels/gather-kernel.test.ts). float32 x and int32 ids; anything else takes
+ * gatherTokens with the target's policy.
+ */
+export function gatherTokensWithWasmKernels(policy: LoweringPolicy, x: tf.Tensor, ids: tf.Tensor): tf.Tensor {
+  if (x.dtype !== 'float32' || ids.dtype !== 'int32' || x.rank !== 3 || ids.rank !== 2) return gatherTokens(policy, x, ids);
+  const l = x.shape[1]!;
+  const gather = tf.customGrad((source, save) => {
+    (save as tf.GradSaveFunc)([ids]);
+    return {
+      value: tf.engine().runKernel(gatherKernelNames.gather, { x: source as tf.Tensor, ids }) as tf.Tensor,
+      gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => tf.engine().runKernel(gatherKernelNames.scatter, { dy, ids: saved! }, { length: l }) as tf.Tensor,
     };
   });
   return gather(x);
