@@ -7,10 +7,10 @@
  * The ops formulation (runtime/tfjs/ops/tokens.ts, gatherTokens) builds flat indices with five
  * tfjs ops and runs tfjs-wasm's GatherV2, which computes an index per element: on the bench
  * config its two gathers took 33 ms of a 1.6 s step, and their ScatterNd gradients 12 ms.
- * Here each row of D floats is one copyWithin. The scatter adds
- * onto zeros, so repeated ids are summed in k order, as the gradient of a gather requires (the
- * masking ids of a row are distinct: a prefix of a permutation). Every id is checked: an id outside [0, L) is an error naming
- * it, not a read of another sample's memory.
+ * Here each row of D floats is one typed-array set on the heap. The scatter adds onto zeros,
+ * so repeated ids are summed in k order, as the gradient of a gather requires (the masking ids
+ * of a row are distinct: a prefix of a permutation). Every id is checked: an id outside [0, L)
+ * is an error naming it, not a read of another sample's memory.
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 
