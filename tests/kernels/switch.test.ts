@@ -23,7 +23,7 @@ test('with MAEC_KERNELS=off installKernels leaves the stock kernels registered a
 
 test('installKernels replaces the matmul, slicing, Sum and Identity kernels, and uninstallKernels restores the stock ones', async () => {
   const names = ['BatchMatMul', 'Slice', 'SplitV', '_FusedMatMul', 'Sum', 'Identity'];
-  const added = ['MaecGelu', 'MaecGeluGrad', 'MaecSoftmaxGrad', 'MaecLayerNorm', 'MaecLayerNormGrad', 'MaecGatherTokens', 'MaecScatterTokens', 'MaecAdamW'];
+  const added = ['MaecGelu', 'MaecGeluGrad', 'MaecSoftmaxGrad', 'MaecLayerNorm', 'MaecLayerNormGrad', 'MaecGatherTokens', 'MaecScatterTokens', 'MaecSplitHeads', 'MaecMergeHeads', 'MaecAdamW'];
   uninstallKernels();
   const stock = names.map((name) => tf.getKernel(name, 'wasm'));
   const result = await installKernels({ env: {} });

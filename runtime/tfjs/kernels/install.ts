@@ -18,6 +18,7 @@ import { fusedMatMulKernel } from './fused_matmul.ts';
 import { sliceKernel, splitVKernel } from './slice.ts';
 import { fusedKernelConfigs } from './elementwise.ts';
 import { gatherKernelConfigs } from './gather.ts';
+import { headKernelConfigs } from './heads.ts';
 import { identityKernel } from './identity.ts';
 import { adamwKernelConfig } from './adamw.ts';
 import { sumKernel } from './sum.ts';
@@ -32,7 +33,8 @@ export interface InstallOptions {
   readonly fused?: boolean;
   /**
    * also install the elementwise kernels: fused GELU, softmax and LayerNorm, Sum over leading
-   * axes, copy-free Identity, the masking gather and its scatter (gather.ts), AdamW (adamw.ts);
+   * axes, copy-free Identity, the masking gather and its scatter (gather.ts), attention's head
+   * split and merge (heads.ts), AdamW (adamw.ts);
    * default true
    */
   readonly elementwise?: boolean;
@@ -108,7 +110,7 @@ export async function installKernels(options: InstallOptions = {}): Promise<Inst
     tf.unregisterKernel(name, 'wasm');
     tf.registerKernel(replace(config));
   }
-  const added = elementwise ? [...fusedKernelConfigs(instanceFor), ...gatherKernelConfigs(), adamwKernelConfig(instanceFor)] : [];
+  const added = elementwise ? [...fusedKernelConfigs(instanceFor), ...gatherKernelConfigs(), ...headKernelConfigs(), adamwKernelConfig(instanceFor)] : [];
   for (const config of added) tf.registerKernel(config);
   installed = { instance, stock, added: added.map((c) => c.kernelName) };
   return { installed: true, kernels: [...stock.map((c) => c.kernelName), ...installed.added], simd: build.build };

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fusedKernelNames } from '../kernels/index.ts';
+import { headKernelNames } from '../kernels/heads.ts';
 import { webgpuKernelNames } from '../webgpu-kernels/names.ts';
 import { customGradOnce } from './custom-grad.ts';
 
@@ -25,6 +26,36 @@ function joinQkv(parts: readonly tf.Tensor[], n: number, t: number, heads: numbe
   const byHead = tf.reshape(tf.concat([...parts], 0), [3 * heads, n, t, hd]); // [3H, N, T, hd]
   return tf.reshape(tf.transpose(byHead, [1, 2, 0, 3]), [n, t, 3 * heads * hd]);
 }
+
+/** [N, T, D] -> [H*N, T, hd] (rows ordered head, sample): the inverse of mergeHeads. */
+function splitHeads(x: tf.Tensor, n: number, t: number, heads: number, hd: number): tf.Tensor {
+  return tf.reshape(tf.transpose(tf.reshape(x, [n, t, heads, hd]), [2, 0, 1, 3]), [heads * n, t, hd]);
+}
+
+/** How the heads are cut out of qkv and put back: as tfjs ops, or as maec's wasm kernels. */
+interface HeadLayout {
+  /** qkv [N, T, 3D] -> q, k, v, each [H*N, T, hd] */
+  splitQkv(qkv: tf.Tensor, n: number, t: number, heads: number, hd: number): tf.Tensor3D[];
+  /** [H*N, T, hd] -> [N, T, D] */
+  merge(x: tf.Tensor, n: number, t: number, heads: number, hd: number): tf.Tensor;
+  /** [N, T, D] -> [H*N, T, hd]: the upstream gradient of merge */
+  split(x: tf.Tensor, n: number, t: number, heads: number, hd: number): tf.Tensor;
+  /** dq, dk, dv, each [H*N, T, hd] -> dqkv [N, T, 3D] */
+  joinQkv(parts: readonly tf.Tensor[], n: number, t: number, heads: number, hd: number): tf.Tensor;
+}
+
+const tfjsLayout: HeadLayout = { splitQkv, merge: mergeHeads, split: splitHeads, joinQkv };
+
+/**
+ * The same copies as one kernel call each (runtime/tfjs/kernels/heads.ts), bit for bit the same
+ * tensors (tests/kernels/heads-kernel.test.ts), on wasm with maec's kernels.
+ */
+const kernelLayout: HeadLayout = {
+  splitQkv: (qkv, _n, _t, heads) => tf.engine().runKernel(headKernelNames.split, { x: qkv }, { heads, parts: 3 }) as unknown as tf.Tensor3D[],
+  merge: (x, n, _t, heads) => tf.engine().runKernel(headKernelNames.merge, { x0: x }, { heads, samples: n }) as tf.Tensor,
+  split: (x, _n, _t, heads) => (tf.engine().runKernel(headKernelNames.split, { x }, { heads, parts: 1 }) as unknown as tf.Tensor[])[0]!,
+  joinQkv: (parts, n, _t, heads) => tf.engine().runKernel(headKernelNames.merge, { x0: parts[0]!, x1: parts[1]!, x2: parts[2]! }, { heads, samples: n }) as tf.Tensor,
+};
 
 interface SoftmaxImpl {
   value(s: tf.Tensor, scale: number): tf.Tensor;
@@ -58,15 +89,15 @@ const kernelSoftmax: SoftmaxImpl = {
  *   dV = P^T dO,  dP = dO V^T,  dS = scale * P * (dP - rowsum(dP * P)),
  *   dQ = dS K,  dK = dS^T Q.
  */
-function fusedAttention(softmax: SoftmaxImpl, heads: number): (qkv: tf.Tensor) => tf.Tensor {
+function fusedAttention(softmax: SoftmaxImpl, layout: HeadLayout, heads: number): (qkv: tf.Tensor) => tf.Tensor {
   return tf.customGrad((x, save) => {
     const [n, t, three] = (x as tf.Tensor).shape as [number, number, number];
     const hd = three / 3 / heads;
     const scale = hd ** -0.5;
     const { qh, kh, vh, p, out } = tf.tidy(() => {
-      const [qh, kh, vh] = splitQkv(x as tf.Tensor, n, t, heads, hd) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D]; // each [H*N, T, hd]
+      const [qh, kh, vh] = layout.splitQkv(x as tf.Tensor, n, t, heads, hd) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D]; // each [H*N, T, hd]
       const p = softmax.value(tf.matMul(qh, kh, false, true), scale); // [H*N, T, T]
-      const out = mergeHeads(tf.matMul(p, vh), n, t, heads, hd); // [N, T, D]
+      const out = layout.merge(tf.matMul(p, vh), n, t, heads, hd); // [N, T, D]
       return { qh, kh, vh, p, out };
     });
     (save as tf.GradSaveFunc)([qh, kh, vh, p]);
@@ -74,13 +105,13 @@ function fusedAttention(softmax: SoftmaxImpl, heads: number): (qkv: tf.Tensor) =
       value: out,
       gradFunc: (dy: tf.Tensor, [qs, ks, vs, ps]: tf.Tensor[]) =>
         tf.tidy(() => {
-          const dO = tf.reshape(tf.transpose(tf.reshape(dy, [n, t, heads, hd]), [2, 0, 1, 3]), [heads * n, t, hd]); // [H*N, T, hd]
+          const dO = layout.split(dy, n, t, heads, hd); // [H*N, T, hd]
           const dV = tf.matMul(ps!, dO, true, false); // [H*N, T, hd]
           const dP = tf.matMul(dO, vs!, false, true); // [H*N, T, T]
           const dS = softmax.grad(ps!, dP, scale); // [H*N, T, T]
           const dQ = tf.matMul(dS, ks!);
           const dK = tf.matMul(dS, qs!, true, false);
-          return joinQkv([dQ, dK, dV], n, t, heads, hd);
+          return layout.joinQkv([dQ, dK, dV], n, t, heads, hd);
         }),
     };
   }) as (x: tf.Tensor) => tf.Tensor;
@@ -108,8 +139,8 @@ function webgpuAttention(heads: number): (qkv: tf.Tensor) => tf.Tensor {
   }) as (x: tf.Tensor) => tf.Tensor;
 }
 
-const stockByHeads = customGradOnce((heads: number) => fusedAttention(tfjsSoftmax, heads));
-const kernelByHeads = customGradOnce((heads: number) => fusedAttention(kernelSoftmax, heads));
+const stockByHeads = customGradOnce((heads: number) => fusedAttention(tfjsSoftmax, tfjsLayout, heads));
+const kernelByHeads = customGradOnce((heads: number) => fusedAttention(kernelSoftmax, kernelLayout, heads));
 const webgpuByHeads = customGradOnce(webgpuAttention);
 
 /** Attention from stock tfjs ops: any backend. */
@@ -117,7 +148,7 @@ export function attention(qkv: tf.Tensor, heads: number): tf.Tensor {
   return stockByHeads(heads)(qkv);
 }
 
-/** Attention whose softmax gradient runs as maec's wasm kernel (float32; other dtypes take the stock ops). */
+/** Attention whose softmax gradient and head layout run as maec's wasm kernels (float32; other dtypes take the stock ops). */
 export function attentionWithKernels(qkv: tf.Tensor, heads: number): tf.Tensor {
   return (qkv.dtype === 'float32' ? kernelByHeads : stockByHeads)(heads)(qkv);
 }

@@ -1,0 +1,110 @@
+/**
+ * Attention's head layout changes for the wasm backend, as copies of contiguous runs of hd
+ * floats on tfjs-wasm's heap (one copyWithin each, no allocation):
+ *   split  x [N, T, P*H*hd] -> P tensors [H*N, T, hd]:  out_p[h*N + n, t, :] = x[n, t, (p*H + h)*hd + (0..hd)]
+ *   merge  P tensors [H*N, T, hd] -> [N, T, P*H*hd]:    the inverse
+ * With P = 3 these are the qkv split into heads and the join of dq, dk, dv; with P = 1 the
+ * merge of the heads' outputs and the split of its upstream gradient. The ops formulation
+ * (runtime/tfjs/ops/attention.ts) is a reshape, a rank-4 transpose, a reshape and a split or
+ * concat, with more reshapes around: about 15 kernel calls per attention layer, forward and
+ * backward, each a full pass or a tape entry. Rows are ordered (head, sample) in both.
+ */
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { addressOf, type WasmBackend } from './wasm_backend.ts';
+
+/** Names of the head kernels, as registered with tf.registerKernel for backend 'wasm'. */
+export const headKernelNames = {
+  /** inputs { x [N, T, P*H*hd] }, attrs { heads: H, parts: P }; outputs P tensors [H*N, T, hd] */
+  split: 'MaecSplitHeads',
+  /** inputs { x0, x1, ... (P tensors [H*N, T, hd]) }, attrs { heads: H, samples: N }; output [N, T, P*H*hd] */
+  merge: 'MaecMergeHeads',
+} as const;
+
+function wasmBackend(backend: unknown, name: string): WasmBackend {
+  const b = backend as Partial<WasmBackend>;
+  if (typeof b.makeOutput !== 'function' || b.wasm?.asm?.memory === undefined || typeof b.dataIdMap?.get !== 'function') {
+    throw new Error(`${name}: expected the tfjs-wasm backend, found another`);
+  }
+  return b as WasmBackend;
+}
+
+/** The whole heap as floats: every tensor of the backend lies in it (taken after the outputs are made). */
+function heap(backend: WasmBackend): Float32Array {
+  return new Float32Array(backend.wasm.asm.memory.buffer as ArrayBuffer);
+}
+
+function positiveInteger(name: string, attr: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new Error(`${name}: expected attr ${attr} a positive integer, got ${String(value)}`);
+  return value;
+}
+
+function split(): KernelFunc {
+  return (args) => {
+    const name = headKernelNames.split;
+    const { x } = args.inputs as { x: TensorInfo };
+    const heads = positiveInteger(name, 'heads', (args.attrs as Record<string, unknown>)['heads']);
+    const parts = positiveInteger(name, 'parts', (args.attrs as Record<string, unknown>)['parts']);
+    if (x.dtype !== 'float32' || x.shape.length !== 3 || x.shape[2]! % (parts * heads) !== 0) {
+      throw new Error(`${name}: expected x float32 [N, T, ${parts} * ${heads} * hd], got ${x.dtype} [${x.shape}]`);
+    }
+    const backend = wasmBackend(args.backend, name);
+    const [n, t, width] = x.shape as [number, number, number];
+    const hd = width / (parts * heads);
+    const outs = Array.from({ length: parts }, () => backend.makeOutput([heads * n, t, hd], 'float32'));
+    const f = heap(backend);
+    const src = addressOf(backend, x) / 4;
+    outs.forEach((out, p) => {
+      const dst = addressOf(backend, out) / 4;
+      for (let h = 0; h < heads; h++) {
+        for (let s = 0; s < n; s++) {
+          let to = dst + (h * n + s) * t * hd;
+          let from = src + s * t * width + (p * heads + h) * hd;
+          for (let i = 0; i < t; i++, to += hd, from += width) f.copyWithin(to, from, from + hd);
+        }
+      }
+    });
+    return outs;
+  };
+}
+
+function merge(): KernelFunc {
+  return (args) => {
+    const name = headKernelNames.merge;
+    const inputs = Object.keys(args.inputs).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))).map((k) => args.inputs[k] as TensorInfo);
+    const heads = positiveInteger(name, 'heads', (args.attrs as Record<string, unknown>)['heads']);
+    const n = positiveInteger(name, 'samples', (args.attrs as Record<string, unknown>)['samples']);
+    const first = inputs[0];
+    if (first === undefined) throw new Error(`${name}: expected at least one input`);
+    const [rows, t, hd] = first.shape as [number, number, number];
+    for (const [i, x] of inputs.entries()) {
+      if (x.dtype !== 'float32' || x.shape.length !== 3 || x.shape[0] !== heads * n || x.shape[1] !== t || x.shape[2] !== hd) {
+        throw new Error(`${name}: expected x${i} float32 [${heads} * ${n}, ${t ?? 'T'}, ${hd ?? 'hd'}] like x0, got ${x.dtype} [${x.shape}]`);
+      }
+    }
+    const backend = wasmBackend(args.backend, name);
+    const parts = inputs.length;
+    const width = parts * heads * hd;
+    const out = backend.makeOutput([rows / heads, t, width], 'float32');
+    const f = heap(backend);
+    const dst = addressOf(backend, out) / 4;
+    inputs.forEach((x, p) => {
+      const src = addressOf(backend, x) / 4;
+      for (let h = 0; h < heads; h++) {
+        for (let s = 0; s < n; s++) {
+          let from = src + (h * n + s) * t * hd;
+          let to = dst + s * t * width + (p * heads + h) * hd;
+          for (let i = 0; i < t; i++, from += hd, to += width) f.copyWithin(to, from, from + hd);
+        }
+      }
+    });
+    return out;
+  };
+}
+
+/** The head kernels' configs for the wasm backend. */
+export function headKernelConfigs(): KernelConfig[] {
+  return [
+    { kernelName: headKernelNames.split, backendName: 'wasm', kernelFunc: split() },
+    { kernelName: headKernelNames.merge, backendName: 'wasm', kernelFunc: merge() },
+  ];
+}
