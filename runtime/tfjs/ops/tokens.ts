@@ -67,39 +67,34 @@ export function gatherTokens(policy: LoweringPolicy, x: tf.Tensor, ids: tf.Tenso
 }
 
 /**
- * gatherTokens as maec's WebGPU kernels (runtime/tfjs/webgpu-kernels/gather.ts): the gather
- * reads x [N, L, D] at ids [N, K] directly (no flat indices), and its gradient is one scatter
- * dispatch. float32 x and int32 ids; anything else takes gatherTokens with the target's policy.
+ * gatherTokens as a pair of kernels: `gather` (inputs x [N, L, D], ids [N, K]) reads the rows
+ * directly, with no flat indices, and `scatter` (inputs dy, ids; attr length L) is its gradient.
+ * float32 x and int32 ids; anything else takes gatherTokens with the target's policy.
  */
-export function gatherTokensWithWebGpuKernels(policy: LoweringPolicy, x: tf.Tensor, ids: tf.Tensor): tf.Tensor {
-  if (x.dtype !== 'float32' || ids.dtype !== 'int32' || x.rank !== 3 || ids.rank !== 2) return gatherTokens(policy, x, ids);
-  const l = x.shape[1]!;
-  const gather = tf.customGrad((source, save) => {
-    (save as tf.GradSaveFunc)([ids]);
-    return {
-      value: tf.engine().runKernel(webgpuKernelNames.gather, { x: source as tf.Tensor, ids }) as tf.Tensor,
-      gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => tf.engine().runKernel(webgpuKernelNames.scatter, { dy, ids: saved! }, { length: l }) as tf.Tensor,
-    };
-  });
-  return gather(x);
+function gatherWith(names: { readonly gather: string; readonly scatter: string }) {
+  return (policy: LoweringPolicy, x: tf.Tensor, ids: tf.Tensor): tf.Tensor => {
+    if (x.dtype !== 'float32' || ids.dtype !== 'int32' || x.rank !== 3 || ids.rank !== 2) return gatherTokens(policy, x, ids);
+    const l = x.shape[1]!;
+    const gather = tf.customGrad((source, save) => {
+      (save as tf.GradSaveFunc)([ids]);
+      return {
+        value: tf.engine().runKernel(names.gather, { x: source as tf.Tensor, ids }) as tf.Tensor,
+        gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => tf.engine().runKernel(names.scatter, { dy, ids: saved! }, { length: l }) as tf.Tensor,
+      };
+    });
+    return gather(x);
+  };
 }
 
 /**
- * gatherTokens as maec's wasm kernels (runtime/tfjs/kernels/gather.ts): one kernel call that
- * copies whole rows of x [N, L, D] at ids [N, K] (no flat indices, no GatherV2), and one for its
- * gradient. The same values and gradients as gatherTokens, bit for bit
- * (tests/kernels/gather-kernel.test.ts). float32 x and int32 ids; anything else takes
- * gatherTokens with the target's policy.
+ * gatherTokens as maec's WebGPU kernels (runtime/tfjs/webgpu-kernels/gather.ts): the gather and
+ * its gradient's scatter, one dispatch each.
  */
-export function gatherTokensWithWasmKernels(policy: LoweringPolicy, x: tf.Tensor, ids: tf.Tensor): tf.Tensor {
-  if (x.dtype !== 'float32' || ids.dtype !== 'int32' || x.rank !== 3 || ids.rank !== 2) return gatherTokens(policy, x, ids);
-  const l = x.shape[1]!;
-  const gather = tf.customGrad((source, save) => {
-    (save as tf.GradSaveFunc)([ids]);
-    return {
-      value: tf.engine().runKernel(gatherKernelNames.gather, { x: source as tf.Tensor, ids }) as tf.Tensor,
-      gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => tf.engine().runKernel(gatherKernelNames.scatter, { dy, ids: saved! }, { length: l }) as tf.Tensor,
-    };
-  });
-  return gather(x);
-}
+export const gatherTokensWithWebGpuKernels = gatherWith(webgpuKernelNames);
+
+/**
+ * gatherTokens as maec's wasm kernels (runtime/tfjs/kernels/gather.ts): row copies on the heap in
+ * place of flat indices + GatherV2, and of ScatterNd in the gradient. The same values and
+ * gradients as gatherTokens, bit for bit (tests/kernels/gather-kernel.test.ts).
+ */
+export const gatherTokensWithWasmKernels = gatherWith(gatherKernelNames);
