@@ -13,6 +13,7 @@
  * is an error naming it, not a read of another sample's memory.
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { hasHeapViews, type HeapBackend } from './slice.ts';
 
 /** Names of the gather kernels, as registered with tf.registerKernel for backend 'wasm'. */
 export const gatherKernelNames = {
@@ -22,17 +23,9 @@ export const gatherKernelNames = {
   scatter: 'MaecScatterTokens',
 } as const;
 
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
-
 function heapBackend(backend: unknown, name: string): HeapBackend {
-  const b = backend as Partial<HeapBackend>;
-  if (typeof b.makeOutput !== 'function' || typeof b.typedArrayFromHeap !== 'function') {
-    throw new Error(`${name}: expected the tfjs-wasm backend (makeOutput, typedArrayFromHeap), found another`);
-  }
-  return b as HeapBackend;
+  if (!hasHeapViews(backend)) throw new Error(`${name}: expected the tfjs-wasm backend (typedArrayFromHeap), found another`);
+  return backend;
 }
 
 function checkShapes(name: string, rows: TensorInfo, ids: TensorInfo, rowsName: string): void {
@@ -42,8 +35,15 @@ function checkShapes(name: string, rows: TensorInfo, ids: TensorInfo, rowsName: 
   }
 }
 
-function badId(name: string, ids: Int32Array, at: number, k: number, l: number): Error {
-  return new Error(`${name}: ids[${Math.floor(at / k)}, ${at % k}] = ${ids[at]} is outside [0, ${l}) (L = ${l} tokens per sample)`);
+/** The ids [N, K] as a heap view, every one checked to lie in [0, L): an error names the first that does not. */
+function checkedIds(backend: HeapBackend, ids: TensorInfo, l: number, name: string): Int32Array {
+  const index = backend.typedArrayFromHeap(ids) as Int32Array;
+  const k = ids.shape[1]!;
+  for (let at = 0; at < index.length; at++) {
+    const id = index[at]!;
+    if (!(id >= 0 && id < l)) throw new Error(`${name}: ids[${Math.floor(at / k)}, ${at % k}] = ${id} is outside [0, ${l}) (L = ${l} tokens per sample)`);
+  }
+  return index;
 }
 
 function gather(): KernelFunc {
@@ -58,14 +58,11 @@ function gather(): KernelFunc {
     // Views after makeOutput: an allocation can grow (and replace) the heap's buffer.
     const src = backend.typedArrayFromHeap(x) as Float32Array;
     const dst = backend.typedArrayFromHeap(out) as Float32Array;
-    const index = backend.typedArrayFromHeap(ids) as Int32Array;
+    const index = checkedIds(backend, ids, l, name);
     for (let s = 0; s < n; s++) {
       for (let j = 0; j < k; j++) {
-        const at = s * k + j;
-        const id = index[at]!;
-        if (!(id >= 0 && id < l)) throw badId(name, index, at, k, l);
-        const from = (s * l + id) * d;
-        dst.set(src.subarray(from, from + d), at * d);
+        const from = (s * l + index[s * k + j]!) * d;
+        dst.set(src.subarray(from, from + d), (s * k + j) * d);
       }
     }
     return out;
@@ -85,17 +82,14 @@ function scatter(): KernelFunc {
     const out = backend.makeOutput([n, l, d], 'float32');
     const src = backend.typedArrayFromHeap(dy) as Float32Array;
     const dst = backend.typedArrayFromHeap(out) as Float32Array;
-    const index = backend.typedArrayFromHeap(ids) as Int32Array;
+    const index = checkedIds(backend, ids, l, name);
     dst.fill(0);
     // Added onto zeros, not copied: the same sums, in k order, as the gather's gradient (and
     // ScatterNd) computes, with 0 + (-0) = +0 included.
     for (let s = 0; s < n; s++) {
       for (let j = 0; j < k; j++) {
-        const at = s * k + j;
-        const id = index[at]!;
-        if (!(id >= 0 && id < l)) throw badId(name, index, at, k, l);
-        const to = (s * l + id) * d;
-        const from = at * d;
+        const to = (s * l + index[s * k + j]!) * d;
+        const from = (s * k + j) * d;
         for (let c = 0; c < d; c++) dst[to + c]! += src[from + c]!;
       }
     }

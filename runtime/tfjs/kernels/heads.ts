@@ -10,7 +10,7 @@
  * backward, each a full pass or a tape entry. Rows are ordered (head, sample) in both.
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { addressOf, type WasmBackend } from './wasm_backend.ts';
+import { addressOf, asWasmBackend, type WasmBackend } from './wasm_backend.ts';
 
 /** Names of the head kernels, as registered with tf.registerKernel for backend 'wasm'. */
 export const headKernelNames = {
@@ -21,11 +21,26 @@ export const headKernelNames = {
 } as const;
 
 function wasmBackend(backend: unknown, name: string): WasmBackend {
-  const b = backend as Partial<WasmBackend>;
-  if (typeof b.makeOutput !== 'function' || b.wasm?.asm?.memory === undefined || typeof b.dataIdMap?.get !== 'function') {
-    throw new Error(`${name}: expected the tfjs-wasm backend, found another`);
+  const checked = asWasmBackend(backend);
+  if (!checked.ok) throw new Error(`${name}: ${checked.reason}`);
+  return checked.backend;
+}
+
+/**
+ * Copies part p of the packed layout [N, T, P*H*hd] (at float offset `packed`) to or from its
+ * head layout [H*N, T, hd] (at `byHead`), one run of hd floats per (head, sample, token).
+ */
+function copyRuns(f: Float32Array, byHead: number, packed: number, toHeads: boolean, p: number, n: number, t: number, heads: number, hd: number, width: number): void {
+  for (let h = 0; h < heads; h++) {
+    for (let s = 0; s < n; s++) {
+      let a = byHead + (h * n + s) * t * hd;
+      let b = packed + s * t * width + (p * heads + h) * hd;
+      for (let i = 0; i < t; i++, a += hd, b += width) {
+        if (toHeads) f.copyWithin(a, b, b + hd);
+        else f.copyWithin(b, a, a + hd);
+      }
+    }
   }
-  return b as WasmBackend;
 }
 
 /** The whole heap as floats: every tensor of the backend lies in it (taken after the outputs are made). */
@@ -53,16 +68,7 @@ function split(): KernelFunc {
     const outs = Array.from({ length: parts }, () => backend.makeOutput([heads * n, t, hd], 'float32'));
     const f = heap(backend);
     const src = addressOf(backend, x) / 4;
-    outs.forEach((out, p) => {
-      const dst = addressOf(backend, out) / 4;
-      for (let h = 0; h < heads; h++) {
-        for (let s = 0; s < n; s++) {
-          let to = dst + (h * n + s) * t * hd;
-          let from = src + s * t * width + (p * heads + h) * hd;
-          for (let i = 0; i < t; i++, to += hd, from += width) f.copyWithin(to, from, from + hd);
-        }
-      }
-    });
+    outs.forEach((out, p) => copyRuns(f, addressOf(backend, out) / 4, src, true, p, n, t, heads, hd, width));
     return outs;
   };
 }
@@ -75,7 +81,7 @@ function merge(): KernelFunc {
     const n = positiveInteger(name, 'samples', (args.attrs as Record<string, unknown>)['samples']);
     const first = inputs[0];
     if (first === undefined) throw new Error(`${name}: expected at least one input`);
-    const [rows, t, hd] = first.shape as [number, number, number];
+    const [, t, hd] = first.shape as [number, number, number];
     for (const [i, x] of inputs.entries()) {
       if (x.dtype !== 'float32' || x.shape.length !== 3 || x.shape[0] !== heads * n || x.shape[1] !== t || x.shape[2] !== hd) {
         throw new Error(`${name}: expected x${i} float32 [${heads} * ${n}, ${t ?? 'T'}, ${hd ?? 'hd'}] like x0, got ${x.dtype} [${x.shape}]`);
@@ -84,19 +90,10 @@ function merge(): KernelFunc {
     const backend = wasmBackend(args.backend, name);
     const parts = inputs.length;
     const width = parts * heads * hd;
-    const out = backend.makeOutput([rows / heads, t, width], 'float32');
+    const out = backend.makeOutput([n, t, width], 'float32');
     const f = heap(backend);
     const dst = addressOf(backend, out) / 4;
-    inputs.forEach((x, p) => {
-      const src = addressOf(backend, x) / 4;
-      for (let h = 0; h < heads; h++) {
-        for (let s = 0; s < n; s++) {
-          let from = src + (h * n + s) * t * hd;
-          let to = dst + s * t * width + (p * heads + h) * hd;
-          for (let i = 0; i < t; i++, from += hd, to += width) f.copyWithin(to, from, from + hd);
-        }
-      }
-    });
+    inputs.forEach((x, p) => copyRuns(f, addressOf(backend, x) / 4, dst, false, p, n, t, heads, hd, width));
     return out;
   };
 }

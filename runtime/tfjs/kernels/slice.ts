@@ -10,9 +10,9 @@
 import { backend_util, slice_util, util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { WasmBackend } from './wasm_backend.ts';
 
-type HeapBackend = WasmBackend & { typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array };
+export type HeapBackend = WasmBackend & { typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array };
 
-function hasHeapViews(backend: unknown): backend is HeapBackend {
+export function hasHeapViews(backend: unknown): backend is HeapBackend {
   return typeof (backend as Partial<HeapBackend>).typedArrayFromHeap === 'function';
 }
 
