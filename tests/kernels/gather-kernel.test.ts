@@ -89,7 +89,10 @@ test('an id outside [0, L) is an error naming the id and its position, in the ga
   const negative = tf.tensor2d([[-1, 0], [0, 1]], [2, 2], 'int32');
   const dy = tf.tensor3d([1, 2, 3, 4], [2, 2, 1]);
   assert.throws(() => tf.engine().runKernel(gatherKernelNames.scatter, { dy, ids: negative }, { length: 2 }), /MaecScatterTokens: ids\[0, 0\] = -1 is outside \[0, 2\)/);
+  const ok = tf.tensor2d([[0, 1], [1, 0]], [2, 2], 'int32');
+  assert.throws(() => tf.engine().runKernel(gatherKernelNames.scatter, { dy, ids: ok }, { length: 0 }), /MaecScatterTokens: expected attr length a positive integer, got 0/);
+  assert.throws(() => tf.engine().runKernel(gatherKernelNames.scatter, { dy, ids: ok }, {}), /MaecScatterTokens: expected attr length a positive integer, got undefined/);
   const wrongDtype = tf.tensor2d([[0, 1], [1, 0]], [2, 2], 'float32');
   assert.throws(() => tf.engine().runKernel(gatherKernelNames.gather, { x, ids: wrongDtype }), /expected ids int32 \[N, K\] with N = 2, got float32 \[2,2\]/);
-  tf.dispose([x, bad, negative, dy, wrongDtype]);
+  tf.dispose([x, bad, negative, dy, ok, wrongDtype]);
 });

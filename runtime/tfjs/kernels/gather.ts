@@ -14,6 +14,7 @@
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { hasHeapViews, type HeapBackend } from './slice.ts';
+import { positiveIntegerAttr } from './wasm_backend.ts';
 
 /** Names of the gather kernels, as registered with tf.registerKernel for backend 'wasm'. */
 export const gatherKernelNames = {
@@ -72,10 +73,9 @@ function gather(): KernelFunc {
 function scatter(): KernelFunc {
   return (args) => {
     const { dy, ids } = args.inputs as { dy: TensorInfo; ids: TensorInfo };
-    const { length: l } = args.attrs as unknown as { length: number };
     const name = gatherKernelNames.scatter;
     checkShapes(name, dy, ids, 'dy');
-    if (!Number.isInteger(l) || l < 1) throw new Error(`${name}: expected attr length a positive integer, got ${l}`);
+    const l = positiveIntegerAttr(name, args.attrs, 'length');
     const backend = heapBackend(args.backend, name);
     const [n, k, d] = dy.shape as [number, number, number];
     if (ids.shape[1] !== k) throw new Error(`${name}: expected ids [${n}, ${k}] for dy [${dy.shape}], got [${ids.shape}]`);

@@ -10,7 +10,7 @@
  * backward, each a full pass or a tape entry. Rows are ordered (head, sample) in both.
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { addressOf, asWasmBackend, type WasmBackend } from './wasm_backend.ts';
+import { addressOf, asWasmBackend, positiveIntegerAttr, type WasmBackend } from './wasm_backend.ts';
 
 /** Names of the head kernels, as registered with tf.registerKernel for backend 'wasm'. */
 export const headKernelNames = {
@@ -48,17 +48,12 @@ function heap(backend: WasmBackend): Float32Array {
   return new Float32Array(backend.wasm.asm.memory.buffer as ArrayBuffer);
 }
 
-function positiveInteger(name: string, attr: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new Error(`${name}: expected attr ${attr} a positive integer, got ${String(value)}`);
-  return value;
-}
-
 function split(): KernelFunc {
   return (args) => {
     const name = headKernelNames.split;
     const { x } = args.inputs as { x: TensorInfo };
-    const heads = positiveInteger(name, 'heads', (args.attrs as Record<string, unknown>)['heads']);
-    const parts = positiveInteger(name, 'parts', (args.attrs as Record<string, unknown>)['parts']);
+    const heads = positiveIntegerAttr(name, args.attrs, 'heads');
+    const parts = positiveIntegerAttr(name, args.attrs, 'parts');
     if (x.dtype !== 'float32' || x.shape.length !== 3 || x.shape[2]! % (parts * heads) !== 0) {
       throw new Error(`${name}: expected x float32 [N, T, ${parts} * ${heads} * hd], got ${x.dtype} [${x.shape}]`);
     }
@@ -77,8 +72,8 @@ function merge(): KernelFunc {
   return (args) => {
     const name = headKernelNames.merge;
     const inputs = Object.keys(args.inputs).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))).map((k) => args.inputs[k] as TensorInfo);
-    const heads = positiveInteger(name, 'heads', (args.attrs as Record<string, unknown>)['heads']);
-    const n = positiveInteger(name, 'samples', (args.attrs as Record<string, unknown>)['samples']);
+    const heads = positiveIntegerAttr(name, args.attrs, 'heads');
+    const n = positiveIntegerAttr(name, args.attrs, 'samples');
     const first = inputs[0];
     if (first === undefined) throw new Error(`${name}: expected at least one input`);
     const [, t, hd] = first.shape as [number, number, number];

@@ -1,8 +1,8 @@
 /**
  * The few internals of @tensorflow/tfjs-backend-wasm 4.22 the kernels rely on, typed and
  * checked in one place: the Emscripten module's memory and malloc, tensor addresses, and
- * output allocation. The package's own types reach these through Emscripten typings it does
- * not ship, so they are described structurally here.
+ * output allocation; and the attr check the kernels share. The package's own types reach these
+ * through Emscripten typings it does not ship, so they are described structurally here.
  */
 import type { DataType, TensorInfo } from '@tensorflow/tfjs-core';
 import { isWasmMemory, type WasmMemory } from './wasm_api.ts';
@@ -41,4 +41,11 @@ export function addressOf(backend: WasmBackend, tensor: TensorInfo): number {
   const data = backend.dataIdMap.get(tensor.dataId);
   if (data === undefined) throw new Error(`expected tensor data on the wasm backend, found none for shape [${tensor.shape}]`);
   return data.memoryOffset;
+}
+
+/** A kernel's integer attr that must be at least 1, or an error naming the kernel, the attr and what came. */
+export function positiveIntegerAttr(kernel: string, attrs: unknown, attr: string): number {
+  const value = (attrs as Record<string, unknown> | undefined)?.[attr];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new Error(`${kernel}: expected attr ${attr} a positive integer, got ${String(value)}`);
+  return value;
 }
