@@ -32,6 +32,7 @@ import { timeRuntimeStep } from './runtime-step.ts';
 import { countKernels } from './op-count.ts';
 import { matmulPeakHere, matmulPeakThreads } from './matmul-peak.ts';
 import { simdCeiling } from './simd-ceiling.ts';
+import { otherShare, sampleCpu } from './cpu-share.ts';
 import { relaxedSimd } from '../runtime/tfjs/kernels/simd.ts';
 
 const HELP = `usage: npm run bench:peer -- --peer DIR [--python PY] [--mae-ref DIR] [--rounds N] [--steps N] [--quick]
@@ -287,11 +288,13 @@ async function main(): Promise<void> {
   }
   const loadBefore = loadavg()[0] ?? NaN;
   const loads: number[] = [loadBefore];
+  const others: number[] = [];
   const started = new Date().toISOString();
   for (let round = 0; round < o.rounds; round++) {
     for (const i of configs) {
       for (const mode of modes) {
         const cell = cells.get(`${i}/${mode}`)!;
+        const before = sampleCpu();
         const m = spawnMaec(i, mode, o.steps);
         const p = spawnPeer(o, i, mode, false);
         const s = spawnPeer(o, i, mode, true);
@@ -299,7 +302,9 @@ async function main(): Promise<void> {
         cell.peer.push(p);
         cell.peerSym.push(s);
         loads.push(loadavg()[0] ?? NaN);
-        console.log(`round ${round + 1}/${o.rounds} ${cell.config} ${mode}: maec ${m.imgPerS.toFixed(1)} img/s (${m.opsStep} ops/step), PyTorch ${p.img_per_s.toFixed(1)} img/s, ratio ${(m.imgPerS / p.img_per_s).toFixed(2)}x; load ${(loadavg()[0] ?? NaN).toFixed(2)}`);
+        const other = otherShare(before, sampleCpu());
+        if (other !== undefined) others.push(other);
+        console.log(`round ${round + 1}/${o.rounds} ${cell.config} ${mode}: maec ${m.imgPerS.toFixed(1)} img/s (${m.opsStep} ops/step), PyTorch ${p.img_per_s.toFixed(1)} img/s, ratio ${(m.imgPerS / p.img_per_s).toFixed(2)}x; load ${(loadavg()[0] ?? NaN).toFixed(2)}${other !== undefined ? `, other processes ${(100 * other).toFixed(1)}% of the CPUs` : ''}`);
       }
     }
   }
@@ -310,6 +315,7 @@ async function main(): Promise<void> {
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, tfjs: tf.version_core },
     loadAverage: `${loadBefore.toFixed(2)} / ${(loadavg()[0] ?? NaN).toFixed(2)}`,
     loadSamples: [...loads],
+    ...(others.length > 0 ? { otherCpu: others } : {}),
     rounds: o.rounds,
     steps: o.steps,
     cells: [...cells.values()],
@@ -333,21 +339,39 @@ type Report = {
   loadAverage: string;
   /** 1-minute load average before the run and after each cell (absent in older reports) */
   loadSamples?: number[];
+  /** per cell and round: the share of all CPUs' time that processes other than the bench's used (bench/cpu-share.ts; Linux, absent in older reports) */
+  otherCpu?: number[];
   rounds: number;
   steps: number;
   cells: Cell[];
 };
 
-/** A warning when other processes loaded the machine: then the rates are preliminary. */
+/** Highest share of the CPUs that other processes used in a cell above which the rates are preliminary. */
+const QUIET_OTHER_SHARE = 0.1;
+
+/**
+ * Whether other processes loaded the machine: then the rates are preliminary. Measured as their
+ * share of the CPUs' time in each cell (/proc/stat less the bench's own processes); reports
+ * without it fall back to the 1-minute load average, which counts the bench's own processes too.
+ */
 function loadNote(r: Report): string[] {
+  const caveat = [
+    'Alternating processes spreads the load over maec and PyTorch alike, but the rates, and the ratios of single cells, move',
+    'with it; rerun the command on a quiet machine for figures to quote.',
+  ];
+  if (r.otherCpu !== undefined && r.otherCpu.length > 0) {
+    const highest = Math.max(...r.otherCpu);
+    const pct = (100 * highest).toFixed(1);
+    if (highest <= QUIET_OTHER_SHARE) return ['', `Quiet machine: processes other than the bench's used at most ${pct}% of the CPUs' time in any cell (/proc/stat, less the bench's own processes).`, ''];
+    return ['', `**Preliminary: processes other than the bench's used up to ${pct}% of the CPUs' time in a cell (/proc/stat, less the bench's own processes).**`, ...caveat, ''];
+  }
   const samples = r.loadSamples ?? r.loadAverage.split(' / ').map(Number);
   const highest = Math.max(...samples.filter(Number.isFinite));
   if (!(highest > r.machine.cores * 0.5)) return [];
   return [
     '',
-    `**Preliminary: other processes loaded the machine during this run (1-minute load average up to ${highest.toFixed(1)} on ${r.machine.cores} cores).**`,
-    'Alternating processes spreads the load over maec and PyTorch alike, but the rates, and the ratios of single cells, move',
-    'with it; rerun the command on a quiet machine for figures to quote.',
+    `**Preliminary: the 1-minute load average reached ${highest.toFixed(1)} on ${r.machine.cores} cores during this run (this report predates the measure that leaves out the bench's own processes).**`,
+    ...caveat,
     '',
   ];
 }
